@@ -1,0 +1,1 @@
+"""Built-in channel plugins (the web form). Other channels live in ``plugins/``."""

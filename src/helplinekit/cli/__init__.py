@@ -1,0 +1,53 @@
+"""The ``helplinekit`` command line.
+
+One module per command group; heavy libraries are imported inside the commands that need
+them, so ``helplinekit --help`` stays fast. Plugins add commands last, through
+``register_commands``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from helplinekit import __version__
+
+__all__ = ["build_cli", "main"]
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def build_cli(pm: object | None = None) -> click.Group:
+    """The root command group with the built-in commands and the plugins' commands.
+
+    :param pm: a plugin manager; built from the installed plugins when None.
+    """
+    from helplinekit.cli import config_cmd, keys_cmd, plugins_cmd
+    from helplinekit.cli.state import State
+
+    if pm is None:
+        from helplinekit.plugins import get_plugin_manager
+
+        pm = get_plugin_manager()
+
+    @click.group(context_settings=CONTEXT_SETTINGS)
+    @click.version_option(__version__, "--version", prog_name="helplinekit")
+    @click.pass_context
+    def cli(ctx: click.Context) -> None:
+        """helplinekit: a helpline for victims of online harassment, in a box."""
+        ctx.obj = State(pm)
+
+    cli.add_command(plugins_cmd.plugins)
+    cli.add_command(config_cmd.config)
+    cli.add_command(keys_cmd.keys)
+    pm.hook.register_commands(cli=cli)  # type: ignore[attr-defined]
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``helplinekit`` console script."""
+    from helplinekit.cli.errors import run_without_traceback
+
+    sys.exit(run_without_traceback(build_cli, argv))

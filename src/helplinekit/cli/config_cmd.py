@@ -1,0 +1,56 @@
+"""``helplinekit config …``: check a deployment's configuration."""
+
+from __future__ import annotations
+
+import click
+
+from helplinekit.cli.options import config_option
+
+
+@click.group()
+def config() -> None:
+    """Work with helpline.toml."""
+
+
+@config.command()
+@config_option
+@click.pass_obj
+def check(state: object, config_path: str | None) -> None:
+    """Validate helpline.toml against the installed plugins.
+
+    Exits with status 1 and one line per problem when something is wrong.
+    """
+    from helplinekit.contracts.keys import KeyUnavailable
+
+    helpline = state.config(config_path)  # type: ignore[attr-defined]
+    registries = state.registries(helpline)  # type: ignore[attr-defined]
+    problems = helpline.check_against(registries)
+    warnings: list[str] = []
+    if helpline.jurisdiction in registries.jurisdictions:
+        coverage = registries.jurisdictions.get(helpline.jurisdiction).coverage(
+            registries.taxonomy.names()
+        )
+        if not coverage.complete:
+            warnings.append(f"jurisdiction {helpline.jurisdiction!r}: {coverage.describe()}")
+    for tag in helpline.languages.enabled:
+        if tag in registries.languages and not registries.languages.get(tag).reviewed:
+            warnings.append(f"language {tag!r} is not yet reviewed by a native speaker.")
+    if helpline.keys.provider in registries.key_providers:
+        provider_class = registries.key_providers.get(helpline.keys.provider)
+        provider = provider_class(helpline.keys.settings, helpline.directory)
+        try:
+            provider.key_encryption_key()
+            provider.blind_index_key()
+        except KeyUnavailable as error:
+            problems.append(f"keys: {error}")
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if problems:
+        for problem in problems:
+            click.echo(f"problem: {problem}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(
+        f"{helpline.path}: OK — {helpline.helpline.name} ({helpline.helpline.country}); "
+        f"channels {', '.join(helpline.channels.enabled)}; languages "
+        f"{', '.join(helpline.languages.enabled)}; jurisdiction {helpline.jurisdiction}."
+    )

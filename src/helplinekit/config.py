@@ -1,0 +1,409 @@
+"""``helpline.toml``: one deployment's configuration, loaded into attrs classes.
+
+Found, in order, at ``--config PATH``, ``$HELPLINEKIT_CONFIG``, or ``./helpline.toml``.
+Every error names the file, the key and the fix; unknown keys are errors too, because a
+misspelt security setting must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from helplinekit.registry import Registries
+
+__all__ = [
+    "CONFIG_ENV",
+    "CONFIG_FILENAME",
+    "ConfigError",
+    "HelplineConfig",
+    "find_config",
+    "load_config",
+]
+
+CONFIG_FILENAME = "helpline.toml"
+CONFIG_ENV = "HELPLINEKIT_CONFIG"
+
+_SPECIALISMS = ("legal", "digital_security", "counselling")
+_PREFIX = re.compile(r"^[A-Z]{2,6}$")
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+
+
+class ConfigError(Exception):
+    """The configuration is missing or invalid.
+
+    Attributes:
+        path: the file.
+        key: the dotted key at fault, or None for the whole file.
+        problem: what is wrong, including the offending value.
+        fix: how to put it right.
+    """
+
+    def __init__(self, path: Path | None, key: str | None, problem: str, fix: str) -> None:
+        self.path, self.key, self.problem, self.fix = path, key, problem, fix
+        where = str(path) if path is not None else "helpline.toml"
+        if key:
+            where += f", key '{key}'"
+        super().__init__(f"{where}: {problem} {fix}")
+
+
+@frozen
+class HelplineSettings:
+    """The ``[helpline]`` table.
+
+    Attributes:
+        name: the helpline's public name.
+        country: ISO 3166-1 alpha-2 code of the country it serves.
+        timezone: an IANA timezone, e.g. ``Asia/Karachi``.
+        reference_prefix: the letters of case references (``HL`` → ``HL-2026-000123``).
+        specialisms: the specialisms the helpline offers.
+    """
+
+    name: str
+    country: str
+    timezone: str = "UTC"
+    reference_prefix: str = "HL"
+    specialisms: tuple[str, ...] = _SPECIALISMS
+
+
+@frozen
+class LanguageSettings:
+    """The ``[languages]`` table: the BCP 47 tags in use, and the default."""
+
+    enabled: tuple[str, ...]
+    default: str
+
+
+@frozen
+class ChannelSettings:
+    """The ``[channels]`` table: enabled channels and each one's settings."""
+
+    enabled: tuple[str, ...]
+    settings: Mapping[str, Mapping[str, Any]] = field(factory=dict, repr=False)
+
+
+@frozen
+class KeySettings:
+    """The ``[keys]`` table: which key provider, and its settings (never the keys)."""
+
+    provider: str = "local.keyfile"
+    settings: Mapping[str, Any] = field(factory=dict)
+
+
+@frozen
+class HelplineConfig:
+    """A whole deployment's configuration.
+
+    Attributes:
+        path: the file it was read from.
+        helpline: the ``[helpline]`` table.
+        languages: the ``[languages]`` table.
+        channels: the ``[channels]`` table.
+        jurisdiction: the registered jurisdiction key (``[jurisdiction] key``).
+        database_url: a SQLAlchemy URL; relative SQLite paths are inside the folder.
+        keys: the ``[keys]`` table.
+        extra: tables owned by later features, kept as read.
+    """
+
+    path: Path
+    helpline: HelplineSettings
+    languages: LanguageSettings
+    channels: ChannelSettings
+    jurisdiction: str
+    database_url: str
+    keys: KeySettings
+    extra: Mapping[str, Any] = field(factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        """The deployment folder: the one holding ``helpline.toml``."""
+        return self.path.parent
+
+    def check_against(self, registries: Registries) -> list[str]:
+        """Problems with this configuration given the installed plugins (empty when fine)."""
+        problems = []
+        for name in self.channels.enabled:
+            if name not in registries.channels:
+                problems.append(
+                    f"{self.path}: channel {name!r} in [channels] enabled is not provided by "
+                    f"any installed plugin (installed: {_known(registries.channels.names())}); "
+                    "install its plugin or remove it."
+                )
+        for tag in self.languages.enabled:
+            if tag not in registries.languages:
+                problems.append(
+                    f"{self.path}: language {tag!r} in [languages] enabled is not provided by "
+                    f"any installed plugin (installed: {_known(registries.languages.names())}); "
+                    "install a language plugin for it or remove it."
+                )
+        if self.jurisdiction not in registries.jurisdictions:
+            problems.append(
+                f"{self.path}: jurisdiction {self.jurisdiction!r} in [jurisdiction] key is not "
+                f"installed (installed: {_known(registries.jurisdictions.names())}); install its "
+                "plugin, or use 'intl.baseline' for international routes only."
+            )
+        if self.keys.provider not in registries.key_providers:
+            problems.append(
+                f"{self.path}: key provider {self.keys.provider!r} in [keys] provider is not "
+                f"installed (installed: {_known(registries.key_providers.names())})."
+            )
+        return problems
+
+
+def _known(names: list[str]) -> str:
+    return ", ".join(sorted(names)) or "none"
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where the configuration is: ``explicit``, ``$HELPLINEKIT_CONFIG``, or ``./helpline.toml``."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    return Path.cwd() / CONFIG_FILENAME
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> HelplineConfig:
+    """Read and validate ``helpline.toml``.
+
+    :raises ConfigError: naming the file, the key and the fix.
+    """
+    config_path = find_config(path).expanduser().absolute()
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            config_path,
+            None,
+            "the file does not exist.",
+            "Run 'helplinekit init' to create a deployment, pass --config PATH, or set "
+            f"{CONFIG_ENV}.",
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            config_path,
+            None,
+            "is a folder, not a file.",
+            f"Point to the {CONFIG_FILENAME} inside it.",
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(config_path, None, "is not UTF-8 text.", "Save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            config_path, None, f"is not valid TOML ({error}).", "Fix the syntax at that line."
+        ) from None
+    return _Reader(config_path).read(raw)
+
+
+_LATER_TABLES = frozenset({"retention", "policy", "opening_hours", "audit", "web", "worker"})
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, key: str, problem: str, fix: str) -> ConfigError:
+        return ConfigError(self.path, key, problem, fix)
+
+    def table(
+        self, raw: Mapping[str, Any], key: str, allowed: set[str], *, required: bool = True
+    ) -> dict[str, Any]:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                raise self.error(key, f"the [{key}] table is missing.", f"Add a [{key}] table.")
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(key, f"must be a table, not {value!r}.", f"Write it as [{key}].")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise self.error(
+                f"{key}.{unknown[0]}",
+                "is not a known setting.",
+                f"Known settings in [{key}]: {', '.join(sorted(allowed))}. Check the spelling.",
+            )
+        return value
+
+    def string(
+        self, table: Mapping[str, Any], section: str, key: str, default: str | None = None
+    ) -> str:
+        value = table.get(key, default)
+        if value is None:
+            raise self.error(f"{section}.{key}", "is required.", f'Add {key} = "…" to [{section}].')
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(
+                f"{section}.{key}", f"must be a non-empty string, not {value!r}.", "Quote it."
+            )
+        return value.strip()
+
+    def strings(
+        self,
+        table: Mapping[str, Any],
+        section: str,
+        key: str,
+        default: tuple[str, ...] | None = None,
+    ) -> tuple[str, ...]:
+        value = table.get(key, default)
+        if value is None:
+            raise self.error(
+                f"{section}.{key}", "is required.", f'Add {key} = ["…"] to [{section}].'
+            )
+        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+            raise self.error(
+                f"{section}.{key}",
+                f"must be a list of strings, not {value!r}.",
+                f'Write it as {key} = ["a", "b"].',
+            )
+        if len(set(value)) != len(value):
+            raise self.error(
+                f"{section}.{key}", f"lists a value twice: {list(value)!r}.", "Remove the repeat."
+            )
+        return tuple(value)
+
+    def read(self, raw: Mapping[str, Any]) -> HelplineConfig:
+        known_tables = {"helpline", "languages", "channels", "jurisdiction", "database", "keys"}
+        unknown = sorted(set(raw) - known_tables - _LATER_TABLES)
+        if unknown:
+            raise self.error(
+                unknown[0],
+                "is not a known table.",
+                f"Known tables: {', '.join(sorted(known_tables | _LATER_TABLES))}.",
+            )
+        return HelplineConfig(
+            path=self.path,
+            helpline=self.helpline(raw),
+            languages=self.languages(raw),
+            channels=self.channels(raw),
+            jurisdiction=self.string(
+                self.table(raw, "jurisdiction", {"key"}, required=False),
+                "jurisdiction",
+                "key",
+                "intl.baseline",
+            ),
+            database_url=self.database(raw),
+            keys=self.keys(raw),
+            extra={key: raw[key] for key in _LATER_TABLES if key in raw},
+        )
+
+    def helpline(self, raw: Mapping[str, Any]) -> HelplineSettings:
+        table = self.table(
+            raw, "helpline", {"name", "country", "timezone", "reference_prefix", "specialisms"}
+        )
+        name = self.string(table, "helpline", "name")
+        country = self.string(table, "helpline", "country").upper()
+        import pycountry
+
+        if pycountry.countries.get(alpha_2=country) is None:
+            raise self.error(
+                "helpline.country",
+                f"{country!r} is not an ISO 3166-1 alpha-2 country code.",
+                'Use two letters, e.g. "PK" for Pakistan or "KE" for Kenya.',
+            )
+        timezone = self.string(table, "helpline", "timezone", "UTC")
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.error(
+                "helpline.timezone",
+                f"{timezone!r} is not a known IANA timezone.",
+                'Use a name such as "Asia/Karachi" or "Africa/Nairobi".',
+            ) from None
+        prefix = self.string(table, "helpline", "reference_prefix", "HL")
+        if not _PREFIX.match(prefix):
+            raise self.error(
+                "helpline.reference_prefix",
+                f"{prefix!r} is not 2 to 6 capital letters.",
+                'Use e.g. "HL".',
+            )
+        specialisms = self.strings(table, "helpline", "specialisms", _SPECIALISMS)
+        for item in specialisms:
+            if item not in _SPECIALISMS:
+                raise self.error(
+                    "helpline.specialisms",
+                    f"{item!r} is not a specialism.",
+                    f"Use some of: {', '.join(_SPECIALISMS)}.",
+                )
+        return HelplineSettings(name, country, timezone, prefix, specialisms)
+
+    def languages(self, raw: Mapping[str, Any]) -> LanguageSettings:
+        table = self.table(raw, "languages", {"enabled", "default"})
+        enabled = self.strings(table, "languages", "enabled")
+        if not enabled:
+            raise self.error(
+                "languages.enabled", "is empty.", 'Enable at least one language, e.g. ["en"].'
+            )
+        for tag in enabled:
+            if not _TAG.match(tag):
+                raise self.error(
+                    "languages.enabled",
+                    f"{tag!r} is not a BCP 47 language tag.",
+                    'Use tags such as "ur", "en" or "pa-Arab".',
+                )
+        default = self.string(table, "languages", "default", enabled[0])
+        if default not in enabled:
+            raise self.error(
+                "languages.default",
+                f"{default!r} is not one of the enabled languages {list(enabled)!r}.",
+                "Add it to [languages] enabled or pick one of them.",
+            )
+        return LanguageSettings(enabled, default)
+
+    def channels(self, raw: Mapping[str, Any]) -> ChannelSettings:
+        table = self.table(raw, "channels", {"enabled", "settings"})
+        enabled = self.strings(table, "channels", "enabled")
+        settings = table.get("settings", {})
+        if not isinstance(settings, dict) or not all(
+            isinstance(v, dict) for v in settings.values()
+        ):
+            raise self.error(
+                "channels.settings",
+                "must hold one table per channel.",
+                'Write [channels.settings."web.form"] and its keys below it.',
+            )
+        for name in settings:
+            if name not in enabled:
+                raise self.error(
+                    f"channels.settings.{name}",
+                    f"configures channel {name!r}, which is not in [channels] enabled.",
+                    "Enable it or remove its settings.",
+                )
+        return ChannelSettings(enabled, settings)
+
+    def database(self, raw: Mapping[str, Any]) -> str:
+        table = self.table(raw, "database", {"url"}, required=False)
+        url = self.string(table, "database", "url", "sqlite:///helpline.db")
+        if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise self.error(
+                "database.url",
+                f"{url!r} is not a SQLite or PostgreSQL URL.",
+                'Use "sqlite:///helpline.db" or "postgresql+psycopg://user@host/dbname".',
+            )
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            relative = url.removeprefix("sqlite:///")
+            if relative and relative != ":memory:":
+                url = f"sqlite:///{(self.path.parent / relative).absolute()}"
+        return url
+
+    def keys(self, raw: Mapping[str, Any]) -> KeySettings:
+        for secret_looking in ("key", "kek", "secret", "index_key"):
+            if isinstance(raw.get("keys"), dict) and secret_looking in raw["keys"]:
+                raise self.error(
+                    f"keys.{secret_looking}",
+                    "looks like a key; keys must never be written in helpline.toml.",
+                    "Remove it, rotate that key, and keep keys in the key file outside the "
+                    "deployment folder ('helplinekit keys init').",
+                )
+        table = self.table(raw, "keys", {"provider", "path"}, required=False)
+        provider = self.string(table, "keys", "provider", "local.keyfile")
+        settings = {k: v for k, v in table.items() if k != "provider"}
+        return KeySettings(provider, settings)

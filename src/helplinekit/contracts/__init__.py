@@ -1,0 +1,78 @@
+"""Contracts that plugins implement: channels, language packs, jurisdictions, key providers.
+
+Referral partners are plain values: :class:`helplinekit.domain.ReferralPartner`.
+"""
+
+from __future__ import annotations
+
+from helplinekit.contracts.channel import (
+    Channel,
+    ChannelError,
+    ChannelEvent,
+    ChannelEventKind,
+    ChannelExample,
+    ChannelReply,
+    DeliveryStatus,
+    InboundMessage,
+    InboundRequest,
+    OutboundMessage,
+    ParsedEvent,
+    SendResult,
+    StatusUpdate,
+    VerificationFailed,
+)
+from helplinekit.contracts.jurisdiction import (
+    NO_SPECIFIC_PROVISION,
+    Authority,
+    ComplaintTemplate,
+    Confidence,
+    CoverageReport,
+    Fact,
+    Jurisdiction,
+    NoSpecificProvision,
+    Provision,
+    ProvisionFlag,
+    ProvisionRef,
+    Region,
+    RemovalRoute,
+    TimeLimit,
+)
+from helplinekit.contracts.keys import KEY_BYTES, KeyProvider, KeyUnavailable
+from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
+
+__all__ = [
+    "KEY_BYTES",
+    "MESSAGE_KEYS",
+    "NO_SPECIFIC_PROVISION",
+    "RTL_SCRIPTS",
+    "Authority",
+    "Channel",
+    "ChannelError",
+    "ChannelEvent",
+    "ChannelEventKind",
+    "ChannelExample",
+    "ChannelReply",
+    "ComplaintTemplate",
+    "Confidence",
+    "CoverageReport",
+    "DeliveryStatus",
+    "Fact",
+    "InboundMessage",
+    "InboundRequest",
+    "Jurisdiction",
+    "KeyProvider",
+    "KeyUnavailable",
+    "LanguagePack",
+    "NoSpecificProvision",
+    "OutboundMessage",
+    "ParsedEvent",
+    "Provision",
+    "ProvisionFlag",
+    "ProvisionRef",
+    "Region",
+    "RemovalRoute",
+    "SendResult",
+    "StatusUpdate",
+    "TimeLimit",
+    "VerificationFailed",
+]

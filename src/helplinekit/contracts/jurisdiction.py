@@ -1,0 +1,329 @@
+"""The jurisdiction contract: a country's law as facts with sources.
+
+Every legal fact carries its source URL, a confidence mark and the date someone checked it
+against that source (``reviewed_on``). A fact nobody checked has ``reviewed_on=None`` and the
+product shows it as unverified; nothing here is legal advice, so every jurisdiction ships a
+disclaimer.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from attrs import field, frozen, validators
+
+__all__ = [
+    "NO_SPECIFIC_PROVISION",
+    "Authority",
+    "ComplaintTemplate",
+    "Confidence",
+    "CoverageReport",
+    "Fact",
+    "Jurisdiction",
+    "NoSpecificProvision",
+    "Provision",
+    "ProvisionFlag",
+    "ProvisionRef",
+    "Region",
+    "RemovalRoute",
+    "TimeLimit",
+]
+
+_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
+_URL = re.compile(r"^https?://\S+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class Confidence(enum.StrEnum):
+    """How sure we are of a legal fact (DOMAIN.md's marks)."""
+
+    confirmed = "C"  # an official text or several independent reports
+    secondary = "S"  # one secondary source
+    uncertain = "U"  # must be shown as unverified, never as settled fact
+
+
+class ProvisionFlag(enum.StrEnum):
+    """Qualifiers that change how a provision may be presented."""
+
+    contested = "contested"  # a court or authority has put its validity in doubt
+    victim_must_be_woman = "victim_must_be_woman"
+    offender_must_be_man = "offender_must_be_man"
+    minor_victim_only = "minor_victim_only"
+    repealed = "repealed"
+
+
+@frozen
+class Fact:
+    """Where a legal fact comes from and how sure we are.
+
+    Attributes:
+        source_url: where the text can be read.
+        confidence: the confidence mark.
+        reviewed_on: the day someone checked the text against the source; None if nobody did.
+        source_note: what was checked (e.g. "checked against a stored copy of the gazette").
+    """
+
+    source_url: str = field(validator=validators.matches_re(_URL))
+    confidence: Confidence = field(converter=Confidence)
+    reviewed_on: date | None = None
+    source_note: str = ""
+
+    @property
+    def is_verified(self) -> bool:
+        """True only when the fact was checked and is not marked uncertain."""
+        return self.reviewed_on is not None and self.confidence is not Confidence.uncertain
+
+
+@frozen
+class Provision:
+    """One section of one Act, as enacted, with its source.
+
+    Attributes:
+        key: a stable key, namespaced by the plugin (``pakistan.peca2016.s21``).
+        act: the Act's name (``Prevention of Electronic Crimes Act``).
+        act_version: which text the numbering follows (``2016 as enacted``).
+        section: the section as cited (``21(1)(a)``).
+        title: the section's title in that text.
+        summary: what it makes an offence or allows, in plain words.
+        penalty: the maximum penalty, in plain words; empty if not an offence.
+        in_force_from: the day it came into force, if known.
+        in_force_until: the day it stopped applying, if it did.
+        flags: qualifiers such as contested or gendered.
+        flag_note: why a flag is set (e.g. the court decision behind "contested").
+        fact: source, confidence and review date.
+    """
+
+    key: str = field(validator=validators.matches_re(_KEY))
+    act: str
+    act_version: str
+    section: str
+    title: str
+    summary: str
+    fact: Fact
+    penalty: str = ""
+    in_force_from: date | None = None
+    in_force_until: date | None = None
+    flags: frozenset[ProvisionFlag] = field(factory=frozenset, converter=frozenset)
+    flag_note: str = ""
+
+    @property
+    def citation(self) -> str:
+        """``Prevention of Electronic Crimes Act (2016 as enacted) s.21(1)(a)``."""
+        return f"{self.act} ({self.act_version}) s.{self.section}"
+
+    @property
+    def is_contested(self) -> bool:
+        return ProvisionFlag.contested in self.flags
+
+
+@frozen
+class ProvisionRef:
+    """A pointer from a taxonomy code to a provision, with the condition it needs.
+
+    Attributes:
+        provision: the provision's key.
+        when: case attributes that must hold for it to apply, e.g.
+            ``{"victim_is_minor": True}``; an attribute that is not recorded makes the
+            provision "applies if…" rather than dropping or asserting it.
+        note: why it applies, for staff.
+    """
+
+    provision: str
+    when: Mapping[str, object] = field(factory=dict)
+    note: str = ""
+
+
+@frozen
+class NoSpecificProvision:
+    """An explicit statement that the law has no specific provision for a code.
+
+    Attributes:
+        note: what to do instead (e.g. "refer to the platform; offline violence law").
+    """
+
+    note: str
+
+
+#: The marker for codes with no specific provision; a plugin may also build its own with a note.
+NO_SPECIFIC_PROVISION = NoSpecificProvision(note="No specific provision; see the referral routes.")
+
+
+@frozen
+class Authority:
+    """A body that takes complaints or reports.
+
+    Attributes:
+        key: namespaced key.
+        name: the body's name.
+        how_to_report: the steps, in plain words.
+        phone: a helpline number, if any.
+        url: a portal, if any.
+        fact: source and confidence (a phone number can be [U]).
+    """
+
+    key: str = field(validator=validators.matches_re(_KEY))
+    name: str
+    how_to_report: str
+    fact: Fact
+    phone: str | None = None
+    url: str | None = None
+
+
+@frozen
+class RemovalRoute:
+    """How to get harmful content taken down.
+
+    Attributes:
+        key: namespaced key.
+        title: a short name.
+        steps: what to do.
+        applies_to: taxonomy codes it is for (empty means any).
+        fact: source and confidence.
+    """
+
+    key: str = field(validator=validators.matches_re(_KEY))
+    title: str
+    steps: str
+    fact: Fact
+    applies_to: frozenset[str] = field(factory=frozenset, converter=frozenset)
+
+
+@frozen
+class TimeLimit:
+    """A deadline the survivor should know about (to file, to appeal)."""
+
+    description: str
+    fact: Fact
+    applies_to: frozenset[str] = field(factory=frozenset, converter=frozenset)
+
+
+@frozen
+class ComplaintTemplate:
+    """A complaint draft in one language, with ``{placeholders}`` filled from the case.
+
+    Attributes:
+        language: the BCP 47 tag it is written in.
+        authority: the authority key it is addressed to.
+        text: the template; placeholders use :meth:`str.format_map` syntax.
+        reviewed: False until a lawyer who reads the language has checked it.
+    """
+
+    language: str
+    authority: str
+    text: str = field(repr=False)
+    reviewed: bool = False
+
+
+@frozen
+class Region:
+    """A region for statistics (ISO 3166-2 where one exists)."""
+
+    code: str
+    name: str
+
+
+@frozen
+class CoverageReport:
+    """Which taxonomy codes a jurisdiction maps, marks as uncovered, or forgets.
+
+    Attributes:
+        mapped: codes mapped to at least one provision.
+        no_specific: codes explicitly marked "no specific provision".
+        missing: codes the jurisdiction says nothing about.
+        dangling: provision keys referenced by a mapping but not defined.
+    """
+
+    mapped: tuple[str, ...]
+    no_specific: tuple[str, ...]
+    missing: tuple[str, ...]
+    dangling: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.dangling
+
+    def describe(self) -> str:
+        """One paragraph for a test failure or a CLI warning."""
+        if self.complete:
+            return (
+                f"Covers every taxonomy code ({len(self.mapped)} mapped, "
+                f"{len(self.no_specific)} marked 'no specific provision')."
+            )
+        parts = []
+        if self.missing:
+            parts.append(
+                "no mapping for "
+                + ", ".join(self.missing)
+                + " (map each to provisions, or mark it NO_SPECIFIC_PROVISION)"
+            )
+        if self.dangling:
+            parts.append("mappings cite undefined provisions " + ", ".join(self.dangling))
+        return "Incomplete: " + "; ".join(parts) + "."
+
+
+@frozen
+class Jurisdiction:
+    """A country's (or no country's) legal options for the harassment taxonomy.
+
+    Attributes:
+        key: namespaced key, e.g. ``pakistan.pk`` or ``intl.baseline``.
+        name: a human name (``Pakistan``).
+        country: ISO 3166-1 alpha-2 code, or None for the international baseline.
+        provisions: every provision the plugin cites.
+        mappings: taxonomy code → provision refs, or :class:`NoSpecificProvision`.
+        authorities: where to report.
+        removal_routes: how to get content removed.
+        evidence_guidance: what to keep first, in order.
+        time_limits: deadlines.
+        complaint_templates: drafts per language.
+        regions: regions for statistics.
+        disclaimer: shown with every legal option.
+        reviewed_on: when the plugin as a whole was last reviewed.
+    """
+
+    key: str = field(validator=validators.matches_re(_KEY))
+    name: str
+    country: str | None = field(validator=validators.optional(validators.matches_re(_COUNTRY)))
+    disclaimer: str
+    provisions: tuple[Provision, ...] = ()
+    mappings: Mapping[str, tuple[ProvisionRef, ...] | NoSpecificProvision] = field(factory=dict)
+    authorities: tuple[Authority, ...] = ()
+    removal_routes: tuple[RemovalRoute, ...] = ()
+    evidence_guidance: tuple[str, ...] = ()
+    time_limits: tuple[TimeLimit, ...] = ()
+    complaint_templates: tuple[ComplaintTemplate, ...] = ()
+    regions: tuple[Region, ...] = ()
+    reviewed_on: date | None = None
+
+    def provision(self, key: str) -> Provision:
+        """Look up a provision by key; KeyError names the key and the plugin."""
+        for provision in self.provisions:
+            if provision.key == key:
+                return provision
+        raise KeyError(f"Jurisdiction {self.key!r} has no provision {key!r}.")
+
+    def coverage(self, codes: Iterable[str]) -> CoverageReport:
+        """Check the mapping against a taxonomy's codes."""
+        known = {provision.key for provision in self.provisions}
+        mapped, no_specific, missing = [], [], []
+        dangling: list[str] = []
+        for code in codes:
+            entry = self.mappings.get(code)
+            if entry is None:
+                missing.append(code)
+            elif isinstance(entry, NoSpecificProvision):
+                no_specific.append(code)
+            elif not entry:
+                missing.append(code)
+            else:
+                mapped.append(code)
+                dangling.extend(ref.provision for ref in entry if ref.provision not in known)
+        return CoverageReport(
+            mapped=tuple(mapped),
+            no_specific=tuple(no_specific),
+            missing=tuple(missing),
+            dangling=tuple(dict.fromkeys(dangling)),
+        )

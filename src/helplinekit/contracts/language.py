@@ -1,0 +1,104 @@
+"""The language-pack contract: a language any deployment, in any country, can enable.
+
+A language is not a country: India needs Urdu without Pakistan's law, so languages and
+jurisdictions are separate plugins.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+from attrs import define, field, validators
+
+__all__ = [
+    "DOMAIN",
+    "MESSAGE_KEYS",
+    "RTL_SCRIPTS",
+    "LanguagePack",
+]
+
+#: The gettext domain of every helplinekit catalog.
+DOMAIN = "helplinekit"
+
+#: ISO 15924 scripts written right to left. A pack's ``rtl`` flag must agree with its script.
+RTL_SCRIPTS = frozenset(
+    {"Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
+)
+
+#: Message templates every language pack provides: the texts the helpline sends to
+#: survivors. ``{reference}``-style fields are filled with :meth:`str.format_map`.
+MESSAGE_KEYS: Mapping[str, str] = {
+    "ack.received": "What the survivor is told when their first message arrives.",
+    "ack.web_form": "Shown after the web form is submitted; gets {case_code}.",
+    "reply.signature": "Appended to replies from staff; gets {helpline_name}.",
+    "notice.privacy": "The short privacy notice shown before a survivor writes.",
+    "notice.emergency": "Where to turn in an emergency; gets {emergency_numbers}.",
+}
+
+_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
+
+
+@define(frozen=True, eq=False)
+class LanguagePack:
+    """A language: its names, script, direction, catalogs and message templates.
+
+    Attributes:
+        tag: the BCP 47 tag (``ur``, ``en``, ``pa-Arab``), registered under this name.
+        english_name: the name in English (``Urdu``).
+        native_name: the name in the language itself (``اردو``).
+        script: the ISO 15924 script code (``Arab``, ``Latn``).
+        rtl: True when the language is written right to left.
+        locale_dir: a folder holding ``<tag>/LC_MESSAGES/helplinekit.po`` (compiled when
+            loaded) or ``.mo``; None for the source language, English.
+        messages: the message templates, keyed as in :data:`MESSAGE_KEYS`.
+        reviewed: False until a native speaker has signed off the translation; the
+            product shows "not yet reviewed" while it is False.
+        font_stack: a CSS font-family list that renders the script well.
+        plural_forms: the gettext ``Plural-Forms`` expression the catalog must use.
+    """
+
+    tag: str = field(validator=validators.matches_re(_BCP47))
+    english_name: str
+    native_name: str
+    script: str = field(validator=validators.matches_re(_SCRIPT))
+    rtl: bool
+    messages: Mapping[str, str] = field(repr=False)
+    locale_dir: Path | None = None
+    reviewed: bool = False
+    font_stack: str = "system-ui, sans-serif"
+    plural_forms: str = "nplurals=2; plural=(n != 1);"
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``, for the HTML ``dir`` attribute."""
+        return "rtl" if self.rtl else "ltr"
+
+    @property
+    def catalog_path(self) -> Path | None:
+        """The ``.po`` file of this pack, if it has one."""
+        if self.locale_dir is None:
+            return None
+        return self.locale_dir / self.tag.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+    @cached_property
+    def translations(self) -> gettext.NullTranslations:
+        """The gettext translations, compiled from the ``.po`` at first use."""
+        path = self.catalog_path
+        if path is None:
+            return gettext.NullTranslations()
+        from helplinekit.i18n import load_po
+
+        return load_po(path, locale=self.tag)
+
+    def gettext(self, message: str) -> str:
+        """Translate one UI string."""
+        return self.translations.gettext(message)
+
+    def message(self, key: str, **values: object) -> str:
+        """Render a message template with its fields; a missing key raises KeyError."""
+        return self.messages[key].format_map(values)

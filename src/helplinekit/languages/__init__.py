@@ -1,0 +1,1 @@
+"""Built-in language plugins (English, the source language)."""

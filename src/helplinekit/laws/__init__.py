@@ -1,0 +1,1 @@
+"""Built-in law plugins: the default taxonomy and the international baseline jurisdiction."""

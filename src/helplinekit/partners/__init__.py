@@ -1,0 +1,1 @@
+"""Built-in referral-partner plugins (international partners)."""

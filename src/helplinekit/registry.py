@@ -1,0 +1,239 @@
+"""Registries: what plugins registered, who registered it, and checks on the way in.
+
+Each registration hook is called once per plugin with a ``register`` callable bound to that
+plugin, so every item knows where it came from and a duplicate can name both plugins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from attrs import frozen
+
+from helplinekit.plugins import DISABLE_ENV
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from helplinekit.config import HelplineConfig
+    from helplinekit.contracts import Jurisdiction, LanguagePack
+    from helplinekit.domain import ReferralPartner, TaxonomyCode
+
+__all__ = ["Registered", "RegistrationError", "Registries", "Registry"]
+
+T = TypeVar("T")
+
+_NAMESPACED = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
+
+
+class RegistrationError(Exception):
+    """A plugin registered something the core cannot accept; the message says who and how to fix."""
+
+
+@frozen
+class Registered(Generic[T]):
+    """One registered item and the plugin that registered it."""
+
+    name: str
+    item: T
+    plugin: str
+
+
+class Registry(Generic[T]):
+    """Items of one kind, by name.
+
+    :param kind: a human word for error messages ("channel", "language").
+    :param check: validates an item and returns its name, raising :class:`RegistrationError`
+        naming the plugin when it is not acceptable.
+    """
+
+    def __init__(self, kind: str, check: Callable[[Any, str], str]) -> None:
+        self.kind = kind
+        self._check = check
+        self._items: dict[str, Registered[T]] = {}
+
+    def register_for(self, plugin: str) -> Callable[[T], None]:
+        """The ``register`` callable handed to one plugin's hook implementation."""
+
+        def register(item: T) -> None:
+            name = self._check(item, plugin)
+            existing = self._items.get(name)
+            if existing is not None:
+                raise RegistrationError(
+                    f"{self.kind.capitalize()} {name!r} is registered by both "
+                    f"{existing.plugin!r} and {plugin!r}; disable one with {DISABLE_ENV}."
+                )
+            self._items[name] = Registered(name=name, item=item, plugin=plugin)
+
+        return register
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[Registered[T]]:
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def get(self, name: str) -> T:
+        """Return an item by name; a KeyError lists what is registered."""
+        try:
+            return self._items[name].item
+        except KeyError:
+            known = ", ".join(sorted(self._items)) or "none"
+            raise KeyError(
+                f"No {self.kind} named {name!r} is registered (registered: {known})."
+            ) from None
+
+    def plugin_of(self, name: str) -> str:
+        return self._items[name].plugin
+
+
+def _require(condition: bool, plugin: str, message: str) -> None:
+    if not condition:
+        raise RegistrationError(f"Plugin {plugin!r} {message}")
+
+
+def _namespaced(name: object, plugin: str, kind: str) -> str:
+    _require(
+        isinstance(name, str) and bool(_NAMESPACED.match(name)),
+        plugin,
+        f"registered a {kind} named {name!r}; {kind} names are namespaced by the plugin, "
+        f"lower case with a dot, e.g. 'acme.sms'.",
+    )
+    return name  # type: ignore[return-value]
+
+
+def _check_taxonomy(item: Any, plugin: str) -> str:
+    from helplinekit.domain import TaxonomyCode
+
+    _require(
+        isinstance(item, TaxonomyCode),
+        plugin,
+        f"passed {type(item).__name__} to register_taxonomy; expected a TaxonomyCode.",
+    )
+    return item.code
+
+
+def _check_channel(item: Any, plugin: str) -> str:
+    from helplinekit.contracts.channel import Channel
+
+    _require(
+        isinstance(item, type),
+        plugin,
+        f"passed {item!r} to register_channels; register the channel class, not an instance.",
+    )
+    missing = [
+        attr
+        for attr in (
+            "name",
+            "title",
+            "supports_poll",
+            "verify",
+            "parse",
+            "send",
+            "reply",
+            "example",
+        )
+        if not hasattr(item, attr)
+    ]
+    _require(
+        not missing,
+        plugin,
+        f"registered channel class {item.__name__} without {', '.join(missing)} "
+        f"(see helplinekit.contracts.{Channel.__name__}).",
+    )
+    return _namespaced(item.name, plugin, "channel")
+
+
+def _check_language(item: Any, plugin: str) -> str:
+    from helplinekit.contracts.language import LanguagePack
+
+    _require(
+        isinstance(item, LanguagePack),
+        plugin,
+        f"passed {type(item).__name__} to register_languages; expected a LanguagePack.",
+    )
+    return item.tag
+
+
+def _check_jurisdiction(item: Any, plugin: str) -> str:
+    from helplinekit.contracts.jurisdiction import Jurisdiction
+
+    _require(
+        isinstance(item, Jurisdiction),
+        plugin,
+        f"passed {type(item).__name__} to register_jurisdictions; expected a Jurisdiction.",
+    )
+    return _namespaced(item.key, plugin, "jurisdiction")
+
+
+def _check_partner(item: Any, plugin: str) -> str:
+    from helplinekit.domain import ReferralPartner
+
+    _require(
+        isinstance(item, ReferralPartner),
+        plugin,
+        f"passed {type(item).__name__} to register_referral_partners; expected a ReferralPartner.",
+    )
+    return _namespaced(item.key, plugin, "referral partner")
+
+
+def _check_key_provider(item: Any, plugin: str) -> str:
+    _require(
+        isinstance(item, type)
+        and all(hasattr(item, attr) for attr in ("name", "key_encryption_key", "blind_index_key")),
+        plugin,
+        f"passed {item!r} to register_key_providers; expected a class implementing "
+        "helplinekit.contracts.KeyProvider.",
+    )
+    return _namespaced(item.name, plugin, "key provider")
+
+
+class Registries:
+    """Everything the installed plugins registered, collected once.
+
+    :param pm: the plugin manager.
+    :param helpline: the deployment's configuration, passed to hooks that take it.
+    """
+
+    def __init__(self, pm: pluggy.PluginManager, helpline: HelplineConfig | None = None) -> None:
+        self.taxonomy: Registry[TaxonomyCode] = Registry("taxonomy code", _check_taxonomy)
+        self.channels: Registry[type] = Registry("channel", _check_channel)
+        self.languages: Registry[LanguagePack] = Registry("language", _check_language)
+        self.jurisdictions: Registry[Jurisdiction] = Registry("jurisdiction", _check_jurisdiction)
+        self.partners: Registry[ReferralPartner] = Registry("referral partner", _check_partner)
+        self.key_providers: Registry[type] = Registry("key provider", _check_key_provider)
+        _collect(pm, "register_taxonomy", self.taxonomy)
+        _collect(pm, "register_channels", self.channels)
+        _collect(pm, "register_languages", self.languages)
+        _collect(pm, "register_jurisdictions", self.jurisdictions)
+        _collect(pm, "register_referral_partners", self.partners, helpline=helpline)
+        _collect(pm, "register_key_providers", self.key_providers)
+
+    def build_taxonomy(self) -> Any:
+        """The taxonomy as a :class:`helplinekit.domain.Taxonomy`."""
+        from helplinekit.domain import Taxonomy
+
+        return Taxonomy(entry.item for entry in self.taxonomy)
+
+
+def _collect(
+    pm: pluggy.PluginManager, hook_name: str, registry: Registry[Any], **kwargs: Any
+) -> None:
+    # Call the hook one plugin at a time, through pluggy (so tracing still sees each call),
+    # to hand each plugin a ``register`` that knows its name.
+    caller = getattr(pm.hook, hook_name)
+    plugins = [impl.plugin for impl in caller.get_hookimpls()]
+    all_plugins = pm.get_plugins()
+    for plugin in plugins:
+        name = pm.get_name(plugin) or repr(plugin)
+        others = [other for other in all_plugins if other is not plugin]
+        single = pm.subset_hook_caller(hook_name, remove_plugins=others)
+        single(register=registry.register_for(name), **kwargs)

@@ -1,0 +1,1 @@
+"""Security adapters: key providers, envelope encryption, blind indexes, the access policy."""

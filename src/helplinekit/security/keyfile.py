@@ -1,0 +1,177 @@
+"""Built-in plugin: the ``local.keyfile`` key provider (a key file, or environment variables).
+
+The key file lives **outside** the deployment folder, readable only by its owner, so a copy
+of the folder (or of its database, or a backup) does not carry the key. Environment
+variables override the file for deployments that inject secrets (systemd credentials,
+container secrets): ``HELPLINEKIT_KEK`` and ``HELPLINEKIT_INDEX_KEY``, base64 of 32 bytes.
+
+Losing this file loses the data: there is no recovery without it. Back it up apart from
+the database backups (see ``docs/data-protection.md``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import stat
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from helplinekit import hookimpl
+from helplinekit.contracts.keys import KEY_BYTES, KeyUnavailable
+from helplinekit.hookspecs import Register
+
+NAME = "local.keyfile"
+FORMAT = "helplinekit-keys/1"
+KEK_ENV = "HELPLINEKIT_KEK"
+INDEX_KEY_ENV = "HELPLINEKIT_INDEX_KEY"
+
+
+def _decode(value: object, where: str) -> bytes:
+    try:
+        raw = base64.b64decode(str(value), validate=True)
+    except (ValueError, TypeError):
+        raise KeyUnavailable(f"{where} is not valid base64.") from None
+    if len(raw) != KEY_BYTES:
+        raise KeyUnavailable(f"{where} holds {len(raw)} bytes; a key must be {KEY_BYTES} bytes.")
+    return raw
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def default_key_path(deployment_dir: Path) -> Path:
+    """Where ``keys init`` puts the key file when ``[keys] path`` is not set."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "helplinekit" / "keys" / f"{deployment_dir.resolve().name}.keys.json"
+
+
+class KeyFileProvider:
+    """Keys from a JSON key file outside the deployment folder, or from the environment."""
+
+    name: ClassVar[str] = NAME
+
+    def __init__(self, settings: Mapping[str, Any], deployment_dir: Path) -> None:
+        self.deployment_dir = deployment_dir
+        configured = settings.get("path")
+        self.path = (
+            Path(str(configured)).expanduser() if configured else default_key_path(deployment_dir)
+        )
+        if not self.path.is_absolute():
+            self.path = (deployment_dir / self.path).absolute()
+        self._loaded: dict[str, Any] | None = None
+
+    def _from_env(self) -> dict[str, Any] | None:
+        kek, index_key = os.environ.get(KEK_ENV), os.environ.get(INDEX_KEY_ENV)
+        if not kek and not index_key:
+            return None
+        if not (kek and index_key):
+            missing = INDEX_KEY_ENV if kek else KEK_ENV
+            raise KeyUnavailable(f"{missing} is not set; set both {KEK_ENV} and {INDEX_KEY_ENV}.")
+        return {
+            "keks": {1: _decode(kek, KEK_ENV)},
+            "current": 1,
+            "index_key": _decode(index_key, INDEX_KEY_ENV),
+        }
+
+    def _load(self) -> dict[str, Any]:
+        if self._loaded is not None:
+            return self._loaded
+        loaded = self._from_env()
+        if loaded is None:
+            loaded = self._read_file()
+        self._loaded = loaded
+        return loaded
+
+    def _read_file(self) -> dict[str, Any]:
+        path = self.path
+        if _is_inside(path, self.deployment_dir):
+            raise KeyUnavailable(
+                f"The key file {path} is inside the deployment folder, so a copy of the folder "
+                "would carry the key. Move it outside and set [keys] path in helpline.toml."
+            )
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            raise KeyUnavailable(
+                f"No key file at {path}. Create one with 'helplinekit keys init', or restore "
+                f"your backup of it there (or set {KEK_ENV} and {INDEX_KEY_ENV})."
+            ) from None
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyUnavailable(
+                f"The key file {path} can be read by other users; run 'chmod 600 {path}'."
+            )
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                raise ValueError(f"format is {document.get('format')!r}, expected {FORMAT!r}")
+            keks = {
+                int(version): _decode(value, f"{path} kek {version}")
+                for version, value in document["keks"].items()
+            }
+            current = int(document["current"])
+            if current not in keks:
+                raise ValueError(f"current key version {current} is not in the file")
+            index_key = _decode(document["index_key"], f"{path} index_key")
+        except KeyUnavailable:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise KeyUnavailable(
+                f"The key file {path} is damaged ({error}); restore it from backup."
+            ) from None
+        return {"keks": keks, "current": current, "index_key": index_key}
+
+    def key_encryption_key(self, version: int | None = None) -> tuple[int, bytes]:
+        loaded = self._load()
+        wanted = loaded["current"] if version is None else version
+        try:
+            return wanted, loaded["keks"][wanted]
+        except KeyError:
+            raise KeyUnavailable(
+                f"Key-encryption key version {wanted} is not in {self.path}; data wrapped with "
+                "it cannot be read. Restore the key file that holds it."
+            ) from None
+
+    def blind_index_key(self) -> bytes:
+        return self._load()["index_key"]
+
+    # -- writing key files (used by 'helplinekit keys init' and 'keys rotate') ------------
+
+    def create(self) -> Path:
+        """Write a new key file with fresh random keys; refuse to overwrite one."""
+        if _is_inside(self.path, self.deployment_dir):
+            raise KeyUnavailable(
+                f"Refusing to write the key file inside the deployment folder ({self.path}); "
+                "set [keys] path to a place outside it."
+            )
+        if self.path.exists():
+            raise KeyUnavailable(f"A key file already exists at {self.path}; it was not changed.")
+        document = {
+            "format": FORMAT,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "current": 1,
+            "keks": {"1": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()},
+            "index_key": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(),
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # O_EXCL: never replace a key file that appeared in the meantime; 0600 from birth.
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
+        self._loaded = None
+        return self.path
+
+
+@hookimpl
+def register_key_providers(register: Register) -> None:
+    register(KeyFileProvider)

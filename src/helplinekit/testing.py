@@ -1,0 +1,352 @@
+"""Test helpers for helplinekit and its plugins (a pytest plugin, loaded automatically).
+
+Fixtures:
+
+* ``plugin_manager`` — a fresh plugin manager with the built-ins and **no** entry points,
+  so an installed plugin never changes a core test.
+* ``register_plugin`` — a context manager that registers a throwaway plugin and always
+  unregisters it.
+
+Conformance checks, one per contract. Each ``check_*`` returns a list of problems (empty
+when the item conforms); each ``assert_*`` fails a test with all of them::
+
+    from helplinekit.testing import assert_jurisdiction_conforms
+
+    def test_my_law_covers_the_taxonomy(plugin_manager):
+        assert_jurisdiction_conforms(my_plugin.build(), plugin_manager)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from helplinekit.contracts import Jurisdiction, LanguagePack
+    from helplinekit.domain import ReferralPartner
+    from helplinekit.registry import Registries
+
+__all__ = [
+    "assert_channel_conforms",
+    "assert_jurisdiction_conforms",
+    "assert_language_pack_conforms",
+    "assert_referral_partner_conforms",
+    "check_channel",
+    "check_jurisdiction",
+    "check_language_pack",
+    "check_referral_partner",
+    "core_catalog_template",
+    "make_plugin_manager",
+    "registered_plugin",
+]
+
+
+def make_plugin_manager(*extra: tuple[object, str]) -> pluggy.PluginManager:
+    """A plugin manager with the built-ins and the given ``(plugin, name)`` pairs only."""
+    from helplinekit.plugins import get_plugin_manager
+
+    return get_plugin_manager(load_entrypoints=False, extra_plugins=extra)
+
+
+@contextlib.contextmanager
+def registered_plugin(
+    pm: pluggy.PluginManager, plugin: object, name: str | None = None
+) -> Iterator[object]:
+    """Register ``plugin`` for the duration of a ``with`` block; always unregister it."""
+    pm.register(plugin, name=name)
+    try:
+        pm.check_pending()
+        yield plugin
+    finally:
+        pm.unregister(plugin)
+
+
+@pytest.fixture
+def plugin_manager() -> pluggy.PluginManager:
+    """A fresh plugin manager: built-in plugins, no entry points."""
+    return make_plugin_manager()
+
+
+@pytest.fixture
+def register_plugin(
+    plugin_manager: pluggy.PluginManager,
+) -> Callable[..., contextlib.AbstractContextManager[object]]:
+    """``with register_plugin(MyPlugin()):`` registers a throwaway plugin for the block."""
+
+    def register(
+        plugin: object, name: str | None = None
+    ) -> contextlib.AbstractContextManager[object]:
+        return registered_plugin(plugin_manager, plugin, name)
+
+    return register
+
+
+def _registries(pm: pluggy.PluginManager | None) -> Registries:
+    from helplinekit.registry import Registries
+
+    return Registries(pm if pm is not None else make_plugin_manager())
+
+
+def _fail(kind: str, name: str, problems: list[str]) -> None:
+    if problems:
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        pytest.fail(f"{kind} {name!r} does not conform:\n{listing}", pytrace=False)
+
+
+# -- jurisdictions -------------------------------------------------------------------------
+
+
+def check_jurisdiction(
+    jurisdiction: Jurisdiction, taxonomy_codes: Iterable[str], *, today: date | None = None
+) -> list[str]:
+    """Problems with a jurisdiction: coverage of the taxonomy, sources, dates and flags."""
+    from helplinekit.contracts.jurisdiction import Confidence
+
+    today = today or date.today()
+    problems = []
+    coverage = jurisdiction.coverage(taxonomy_codes)
+    if not coverage.complete:
+        problems.append(coverage.describe())
+    if not jurisdiction.disclaimer.strip():
+        problems.append("has no disclaimer; every jurisdiction must say it is not legal advice.")
+    facts: list[tuple[str, Any]] = [(f"provision {p.key}", p.fact) for p in jurisdiction.provisions]
+    facts += [(f"authority {a.key}", a.fact) for a in jurisdiction.authorities]
+    facts += [(f"removal route {r.key}", r.fact) for r in jurisdiction.removal_routes]
+    facts += [(f"time limit {t.description[:40]!r}", t.fact) for t in jurisdiction.time_limits]
+    for label, fact in facts:
+        if not fact.source_url.startswith("https://") and not fact.source_url.startswith("http://"):
+            problems.append(f"{label} has no source URL.")
+        if fact.reviewed_on is not None and fact.reviewed_on > today:
+            problems.append(f"{label} says it was reviewed on {fact.reviewed_on}, in the future.")
+        if fact.reviewed_on is not None and not fact.source_note.strip():
+            problems.append(
+                f"{label} has reviewed_on set but no source_note saying what was checked."
+            )
+        if fact.confidence is Confidence.uncertain and fact.reviewed_on is not None:
+            problems.append(
+                f"{label} is marked uncertain [U] but has reviewed_on; "
+                "a checked fact is [C] or [S]."
+            )
+    seen: set[str] = set()
+    for provision in jurisdiction.provisions:
+        if provision.key in seen:
+            problems.append(f"provision {provision.key} is defined twice.")
+        seen.add(provision.key)
+        if not provision.act_version.strip():
+            problems.append(
+                f"provision {provision.key} does not say which text of the Act it cites."
+            )
+        if provision.flags and not provision.flag_note.strip():
+            flags = ", ".join(sorted(provision.flags))
+            problems.append(
+                f"provision {provision.key} is flagged {flags} without a flag_note saying why."
+            )
+        if (
+            provision.in_force_from
+            and provision.in_force_until
+            and provision.in_force_until < provision.in_force_from
+        ):
+            problems.append(f"provision {provision.key} stops applying before it starts.")
+    return problems
+
+
+def assert_jurisdiction_conforms(
+    jurisdiction: Jurisdiction, pm: pluggy.PluginManager | None = None
+) -> None:
+    """Fail unless the jurisdiction covers the installed taxonomy and every fact is sourced."""
+    codes = _registries(pm).taxonomy.names()
+    _fail("Jurisdiction", jurisdiction.key, check_jurisdiction(jurisdiction, codes))
+
+
+# -- language packs ------------------------------------------------------------------------
+
+
+def core_catalog_template() -> Path:
+    """The message catalog template (``.pot``) extracted from helplinekit's code."""
+    return Path(__file__).parent / "locale" / "helplinekit.pot"
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def check_language_pack(pack: LanguagePack, *, template: Path | None = None) -> list[str]:
+    """Problems with a language pack: direction, message templates, catalog completeness."""
+    from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS
+
+    problems = []
+    script_is_rtl = pack.script in RTL_SCRIPTS
+    if pack.rtl != script_is_rtl:
+        problems.append(
+            f"rtl is {pack.rtl} but script {pack.script!r} is written "
+            f"{'right to left' if script_is_rtl else 'left to right'}."
+        )
+    missing = sorted(set(MESSAGE_KEYS) - set(pack.messages))
+    extra = sorted(set(pack.messages) - set(MESSAGE_KEYS))
+    if missing:
+        problems.append(f"message templates missing: {', '.join(missing)}.")
+    if extra:
+        problems.append(f"unknown message templates: {', '.join(extra)}.")
+    from helplinekit.languages.english import MESSAGES as SOURCE
+
+    for key in sorted(set(pack.messages) & set(SOURCE)):
+        try:
+            got = _fields(pack.messages[key])
+        except ValueError as error:
+            problems.append(f"message {key!r} is not a valid template: {error}.")
+            continue
+        if got != _fields(SOURCE[key]):
+            problems.append(
+                f"message {key!r} uses fields {sorted(got)}; the English source uses "
+                f"{sorted(_fields(SOURCE[key]))}."
+            )
+        if not pack.messages[key].strip():
+            problems.append(f"message {key!r} is empty.")
+    if pack.catalog_path is not None:
+        problems.extend(_check_catalog(pack, template or core_catalog_template()))
+    return problems
+
+
+def _check_catalog(pack: LanguagePack, template: Path) -> list[str]:
+    from babel.messages.plurals import get_plural
+    from babel.messages.pofile import read_po
+
+    path = pack.catalog_path
+    assert path is not None
+    if not path.exists():
+        return [f"catalog {path} does not exist."]
+    problems = []
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=pack.tag.replace("-", "_"))
+    except Exception as error:  # babel's parse errors have no common base
+        return [f"catalog {path} cannot be read: {error}."]
+    try:
+        pack.translations  # noqa: B018 — compiles the catalog, as loading does
+    except Exception as error:
+        problems.append(f"catalog {path} does not compile: {error}.")
+    expected_plurals = get_plural(pack.tag.replace("-", "_")).num_plurals
+    if catalog.num_plurals != expected_plurals:
+        problems.append(
+            f"catalog declares {catalog.num_plurals} plural forms; {pack.english_name} has "
+            f"{expected_plurals} (fix the Plural-Forms header)."
+        )
+    if template.exists():
+        with template.open("rb") as handle:
+            source = read_po(handle)
+        for message in source:
+            if not message.id:
+                continue
+            translated = catalog.get(message.id, context=message.context)
+            label = message.id if isinstance(message.id, str) else message.id[0]
+            if translated is None:
+                problems.append(f"catalog lacks {label!r}.")
+                continue
+            strings = (
+                translated.string
+                if isinstance(translated.string, tuple | list)
+                else (translated.string,)
+            )
+            if translated.fuzzy or not all(strings):
+                problems.append(f"catalog has no reviewed translation of {label!r}.")
+            elif isinstance(translated.string, tuple | list) and len(strings) != expected_plurals:
+                problems.append(f"catalog gives {len(strings)} plural forms for {label!r}.")
+    return problems
+
+
+def assert_language_pack_conforms(pack: LanguagePack, *, template: Path | None = None) -> None:
+    """Fail unless the pack's direction, templates and catalog are right and complete."""
+    _fail("Language pack", pack.tag, check_language_pack(pack, template=template))
+
+
+# -- channels ------------------------------------------------------------------------------
+
+
+def check_channel(channel_class: type) -> list[str]:
+    """Problems with a channel: its sample request must verify, parse and round-trip."""
+    from helplinekit.contracts.channel import (
+        ChannelError,
+        InboundMessage,
+        StatusUpdate,
+        VerificationFailed,
+    )
+
+    problems = []
+    name = getattr(channel_class, "name", "")
+    if not re.match(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$", str(name)):
+        problems.append(f"name {name!r} is not namespaced (e.g. 'acme.sms').")
+    example = channel_class.example()
+    channel = channel_class(example.settings)
+    try:
+        channel.verify(example.request)
+    except VerificationFailed as error:
+        return [*problems, f"rejects its own sample request: {error}"]
+    try:
+        events = list(channel.parse(example.request))
+    except ChannelError as error:
+        return [*problems, f"cannot parse its own sample request: {error}"]
+    urns = tuple(str(e.urn) for e in events if isinstance(e, InboundMessage))
+    if urns != example.expected_urns:
+        problems.append(
+            f"parsed sender URNs {list(urns)} do not match the expected "
+            f"{list(example.expected_urns)}."
+        )
+    for event in events:
+        if getattr(event, "channel", None) != name:
+            problems.append(
+                f"an event names channel {getattr(event, 'channel', None)!r}, not {name!r}."
+            )
+        if isinstance(event, InboundMessage | StatusUpdate) and not event.provider_message_id:
+            problems.append("an event has no provider message id, so it cannot be de-duplicated.")
+    again = [str(e.urn) for e in channel.parse(example.request) if isinstance(e, InboundMessage)]
+    if tuple(again) != urns:
+        problems.append("parsing the same request twice gives different URNs.")
+    if example.tampered is not None:
+        try:
+            channel.verify(example.tampered)
+        except VerificationFailed:
+            pass
+        else:
+            problems.append("accepts a tampered copy of its sample request.")
+    return problems
+
+
+def assert_channel_conforms(channel_class: type) -> None:
+    """Fail unless the channel verifies, parses and refuses a forgery of its sample request."""
+    _fail(
+        "Channel", getattr(channel_class, "name", repr(channel_class)), check_channel(channel_class)
+    )
+
+
+# -- referral partners ---------------------------------------------------------------------
+
+
+def check_referral_partner(partner: ReferralPartner, *, today: date | None = None) -> list[str]:
+    """Problems with a referral partner entry."""
+    today = today or date.today()
+    problems = []
+    if not partner.services:
+        problems.append("lists no services.")
+    if not partner.regions:
+        problems.append("lists no regions (use '*' for worldwide).")
+    if partner.url is not None and not partner.url.startswith("https://"):
+        problems.append(f"url {partner.url!r} is not https.")
+    if not partner.contact.strip() and partner.url is None:
+        problems.append("has neither contact details nor a URL.")
+    if partner.last_verified is not None and partner.last_verified > today:
+        problems.append(f"last_verified {partner.last_verified} is in the future.")
+    return problems
+
+
+def assert_referral_partner_conforms(partner: ReferralPartner) -> None:
+    """Fail unless the partner entry is usable."""
+    _fail("Referral partner", partner.key, check_referral_partner(partner))

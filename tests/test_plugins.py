@@ -1,0 +1,116 @@
+"""The plugin manager: built-ins as plugins, entry points, disabling, tracing, start-up checks."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from helplinekit import hookimpl
+from helplinekit.plugins import DEFAULT_PLUGINS, get_plugin_manager, plugin_info
+from helplinekit.registry import Registries
+
+
+def test_builtins_are_registered_like_any_plugin() -> None:
+    pm = get_plugin_manager(load_entrypoints=False)
+    names = {pm.get_name(plugin) for plugin in pm.get_plugins()}
+    assert names == set(DEFAULT_PLUGINS)
+
+
+def test_misspelt_hook_fails_at_start_up() -> None:
+    class Misspelt:
+        @hookimpl
+        def register_chanels(self, register):  # the typo is the point
+            pass
+
+    with pytest.raises(pluggy.PluginValidationError, match="register_chanels"):
+        get_plugin_manager(load_entrypoints=False, extra_plugins=[(Misspelt(), "misspelt")])
+
+
+def test_wrong_hook_arguments_fail_at_start_up() -> None:
+    class WrongArgs:
+        @hookimpl
+        def register_channels(self, register, surprise):
+            pass
+
+    with pytest.raises(pluggy.PluginValidationError, match="surprise"):
+        get_plugin_manager(load_entrypoints=False, extra_plugins=[(WrongArgs(), "wrong")])
+
+
+def test_disabled_builtin_plugin_registers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINEKIT_DISABLE_PLUGINS", "helplinekit.channels.web_form, other")
+    pm = get_plugin_manager(load_entrypoints=False)
+    assert "web.form" not in Registries(pm).channels
+    assert "en" in Registries(pm).languages
+
+
+@pytest.fixture
+def installed_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A real (tiny) installed distribution with a ``helplinekit`` entry point."""
+    (tmp_path / "acme_helpline.py").write_text(
+        textwrap.dedent(
+            """
+            from helplinekit import hookimpl
+            from helplinekit.channels.web_form import WebFormChannel
+
+            class AcmeChannel(WebFormChannel):
+                name = "acme.form"
+                title = "Acme form"
+
+            @hookimpl
+            def register_channels(register):
+                register(AcmeChannel)
+            """
+        )
+    )
+    info = tmp_path / "acme_helpline-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-helpline\nVersion: 1.2.3\n")
+    (info / "entry_points.txt").write_text("[helplinekit]\nacme = acme_helpline\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "acme"
+    sys.modules.pop("acme_helpline", None)
+
+
+def test_entry_point_plugin_is_loaded_with_its_version(installed_distribution: str) -> None:
+    pm = get_plugin_manager(load_entrypoints=True)
+    assert "acme.form" in Registries(pm).channels
+    row = next(row for row in plugin_info(pm) if row["name"] == installed_distribution)
+    assert row["version"] == "1.2.3"
+    assert row["package"] == "acme-helpline"
+    assert row["hooks"] == ["register_channels"]
+
+
+def test_entry_point_plugin_can_be_disabled(
+    installed_distribution: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HELPLINEKIT_DISABLE_PLUGINS", installed_distribution)
+    pm = get_plugin_manager(load_entrypoints=True)
+    assert "acme.form" not in Registries(pm).channels
+
+
+def test_core_manager_ignores_installed_plugins(installed_distribution: str) -> None:
+    pm = get_plugin_manager(load_entrypoints=False)
+    assert "acme.form" not in Registries(pm).channels
+
+
+def test_tracing_prints_each_hook_call(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HELPLINEKIT_TRACE_PLUGINS", "1")
+    Registries(get_plugin_manager(load_entrypoints=False))
+    err = capsys.readouterr().err
+    assert "register_channels(register=" in err
+    assert "[helplinekit.channels.web_form]" in err
+    assert "register_languages" in err
+
+
+def test_no_tracing_by_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("HELPLINEKIT_TRACE_PLUGINS", raising=False)
+    Registries(get_plugin_manager(load_entrypoints=False))
+    assert capsys.readouterr().err == ""

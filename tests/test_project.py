@@ -1,0 +1,61 @@
+"""Project hygiene that CI must keep true: lint, docs build, README and CI in step."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed; install the test dependencies (README).")
+    return found
+
+
+def test_code_is_lint_clean() -> None:
+    result = subprocess.run(
+        [_tool("ruff"), "check", "src", "tests", "bench", "plugins", "templates"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docs_build_strictly(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [_tool("mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _readme_command(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"## {heading}", 1)[1]
+    return re.search(r"```sh\n(.+?)\n```", section, re.S).group(1).strip()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = _readme_command("Run the tests")
+    install_and_test = command.split("&& ", 2)[2]  # after creating and activating the venv
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_try_it_installs_every_first_party_plugin() -> None:
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    for plugin in sorted((ROOT / "plugins").glob("*/pyproject.toml")):
+        assert f"-e ./plugins/{plugin.parent.name}" in requirements, plugin.parent.name
+    assert "pip install -r requirements.txt" in _readme_command("Try it")

@@ -1,0 +1,91 @@
+"""Registries: type checks, namespacing, duplicates naming both plugins."""
+
+from __future__ import annotations
+
+import pytest
+
+from helplinekit import hookimpl
+from helplinekit.channels.web_form import WebFormChannel
+from helplinekit.registry import RegistrationError, Registries
+
+
+class _Channel(WebFormChannel):
+    name = "acme.sms"
+    title = "Acme SMS"
+
+
+class _RegistersChannel:
+    def __init__(self, channel: object) -> None:
+        self.channel = channel
+
+    @hookimpl
+    def register_channels(self, register):
+        register(self.channel)
+
+
+def test_duplicate_name_names_both_plugins(plugin_manager, register_plugin) -> None:
+    with (
+        register_plugin(_RegistersChannel(_Channel), "first_sms"),
+        register_plugin(_RegistersChannel(_Channel), "acme_sms"),
+    ):
+        with pytest.raises(RegistrationError) as caught:
+            Registries(plugin_manager)
+    message = str(caught.value)
+    assert "'acme.sms'" in message
+    assert "'first_sms'" in message and "'acme_sms'" in message
+    assert "HELPLINEKIT_DISABLE_PLUGINS" in message
+
+
+def test_duplicate_of_a_builtin_names_the_builtin(plugin_manager, register_plugin) -> None:
+    with register_plugin(_RegistersChannel(WebFormChannel), "copycat"):
+        with pytest.raises(RegistrationError, match="helplinekit.channels.web_form.*copycat"):
+            Registries(plugin_manager)
+
+
+def test_wrong_type_is_rejected_naming_the_plugin(plugin_manager, register_plugin) -> None:
+    class Wrong:
+        @hookimpl
+        def register_languages(self, register):
+            register("ur")
+
+    with (
+        register_plugin(Wrong(), "wrong_lang"),
+        pytest.raises(RegistrationError, match=r"'wrong_lang' passed str to register_languages"),
+    ):
+        Registries(plugin_manager)
+
+
+def test_channel_instance_instead_of_class_is_rejected(plugin_manager, register_plugin) -> None:
+    instance = _Channel({"token_secret": b"0123456789abcdef0123"})
+    with register_plugin(_RegistersChannel(instance), "instance_sms"):
+        with pytest.raises(RegistrationError, match="register the channel class, not an instance"):
+            Registries(plugin_manager)
+
+
+def test_channel_missing_methods_is_rejected(plugin_manager, register_plugin) -> None:
+    class Half:
+        name = "acme.half"
+        title = "Half"
+        supports_poll = False
+
+        def verify(self, request):
+            pass
+
+    with register_plugin(_RegistersChannel(Half), "half"):
+        with pytest.raises(RegistrationError, match="without parse, send, reply, example"):
+            Registries(plugin_manager)
+
+
+@pytest.mark.parametrize("bad_name", ["sms", "Acme.SMS", "acme.", ".sms", "acme sms.x"])
+def test_channel_names_must_be_namespaced(plugin_manager, register_plugin, bad_name) -> None:
+    bad = type("Bad", (_Channel,), {"name": bad_name})
+    with register_plugin(_RegistersChannel(bad), "bad"):
+        with pytest.raises(RegistrationError, match="namespaced"):
+            Registries(plugin_manager)
+
+
+def test_registry_lookup_error_lists_what_is_registered(plugin_manager) -> None:
+    registries = Registries(plugin_manager)
+    with pytest.raises(KeyError, match=r"No channel named 'twilio.sms'.*web.form"):
+        registries.channels.get("twilio.sms")
+    assert registries.channels.plugin_of("web.form") == "helplinekit.channels.web_form"
