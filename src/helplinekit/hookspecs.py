@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import click
 
     from helplinekit.config import HelplineConfig
+    from helplinekit.contracts.triage import Candidate, RiskSignal
+    from helplinekit.domain import Assignment, Case, CaseStatus, Message
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
@@ -107,4 +109,77 @@ def register_commands(cli: click.Group) -> None:
     :param cli: the root :class:`click.Group`; add commands with ``@cli.command()`` or
         ``cli.add_command``. Import heavy libraries inside the command, not at module level,
         so ``helplinekit --help`` stays fast.
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Triage: run by the worker's triage job, outside any database transaction, so a failing
+# plugin can never lose a survivor's message (the case is flagged for manual triage).
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def assess_risk(case: Case, message: Message) -> list[RiskSignal] | None:
+    """Read a new message for signs of danger and what kind of help it needs.
+
+    :param case: the case the message belongs to.
+    :param message: the inbound message (its ``body`` is the decrypted text).
+    :return: a list of :class:`helplinekit.contracts.triage.RiskSignal`, or None. Every
+        plugin's signals are combined: the case takes the highest level, and the union of
+        suggested categories and specialisms. Never log or store the message text yourself.
+    """
+
+
+@hookspec(firstresult=True)
+def route_case(case: Case, candidates: list[Candidate]) -> list[Assignment] | None:
+    """Choose who works on a triaged case.
+
+    :param case: the case, with ``specialisms_needed`` and ``language`` set by triage.
+    :param candidates: active staff with the specialisms the case needs, and their loads.
+    :return: the assignments to add (possibly empty), or None to let the next plugin decide.
+
+    Stops at first non-None result. The built-in default (``trylast``) picks, for each
+    specialism needed, the candidate who speaks the case's language and has the most spare
+    capacity.
+    """
+
+
+# ---------------------------------------------------------------------------------------
+# Lifecycle notifications: called only after the change was committed. Past tense; the
+# return value is ignored, and an exception is logged (by type only) and swallowed.
+# ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def case_opened(case: Case) -> None:
+    """A new case was opened (a first message arrived, or staff logged a new caller).
+
+    :param case: the case as committed.
+    """
+
+
+@hookspec
+def message_received(case: Case, message: Message) -> None:
+    """An inbound message was stored.
+
+    :param case: the case it joined.
+    :param message: the message as stored (decrypted; do not log its body).
+    """
+
+
+@hookspec
+def case_assigned(case: Case, assignment: Assignment) -> None:
+    """Someone was assigned to a case (by the router or by a person).
+
+    :param case: the case as committed.
+    :param assignment: the new assignment.
+    """
+
+
+@hookspec
+def case_status_changed(case: Case, previous: CaseStatus) -> None:
+    """A case moved to a new status.
+
+    :param case: the case as committed (``case.status`` is the new status).
+    :param previous: the status it left.
     """

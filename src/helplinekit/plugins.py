@@ -35,6 +35,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "helplinekit.channels.web_form",
     "helplinekit.partners.international",
     "helplinekit.security.keyfile",
+    "helplinekit.triage.keywords",
+    "helplinekit.triage.default_router",
 )
 
 #: Comma-separated plugin names (module paths for built-ins, entry-point names otherwise)

@@ -350,3 +350,28 @@ def check_referral_partner(partner: ReferralPartner, *, today: date | None = Non
 def assert_referral_partner_conforms(partner: ReferralPartner) -> None:
     """Fail unless the partner entry is usable."""
     _fail("Referral partner", partner.key, check_referral_partner(partner))
+
+
+# -- ciphers for positive controls -----------------------------------------------------------
+
+
+class NullCipher:
+    """A cipher that does not encrypt: the positive control of every "no plaintext" test.
+
+    A search that cannot find canaries stored through this cipher proves nothing; the same
+    search must find them here before it can be trusted to find none under real encryption.
+    Never use it outside tests.
+    """
+
+    name = "null"
+    _HEADER = b"\x00"
+
+    def encrypt(self, key: Any, plaintext: bytes, context: Any) -> bytes:
+        return self._HEADER + plaintext
+
+    def decrypt(self, key: Any, ciphertext: bytes, context: Any) -> bytes:
+        from helplinekit.security.crypto import DecryptionError
+
+        if not ciphertext.startswith(self._HEADER):
+            raise DecryptionError(f"Not a null-cipher value in {context.table}.{context.column}.")
+        return ciphertext[len(self._HEADER) :]

@@ -1,0 +1,291 @@
+"""The Python API: open a helpline from its configuration and work with it.
+
+::
+
+    from helplinekit.api import Helpline
+
+    with Helpline.open("path/to/helpline.toml") as helpline:
+        result = helpline.receive("web.form", request)      # a provider's request
+        helpline.run_pending()                              # triage and send replies
+        lawyer = helpline.actor("lawyer@example.org")
+        page = helpline.list_cases(lawyer)
+
+Start-up refuses, clearly, when the configuration is invalid, a plugin it names is not
+installed, the keys are missing, or the keys do not match the data already stored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from helplinekit.config import HelplineConfig, load_config
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from helplinekit.contracts.channel import InboundMessage, InboundRequest
+    from helplinekit.db.repos.cases import CaseFilters
+    from helplinekit.security.crypto import FieldCipher
+    from helplinekit.security.policy import Actor
+    from helplinekit.services.casework import Page
+    from helplinekit.services.context import ServiceContext
+    from helplinekit.services.intake import IntakeResult, ReceiveResult
+    from helplinekit.services.worker import WorkReport
+
+__all__ = ["Helpline", "StartupError"]
+
+
+class StartupError(Exception):
+    """The helpline cannot start; the message lists every problem and its fix."""
+
+
+def _derived_channel_settings(
+    name: str, settings: Mapping[str, Any], index_key: bytes
+) -> dict[str, Any]:
+    from helplinekit.security.blind_index import derive_key
+
+    merged = dict(settings)
+    if name == "web.form":
+        # The form-token secret is derived from the deployment's keys: never in the config.
+        merged.setdefault("token_secret", derive_key(index_key, "web-form-token:v1"))
+    return merged
+
+
+class Helpline:
+    """One running helpline: configuration, plugins, database, policy."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        config: HelplineConfig | str | os.PathLike[str] | None = None,
+        *,
+        pm: pluggy.PluginManager | None = None,
+        cipher: FieldCipher | None = None,
+        clock: Callable[[], datetime] | None = None,
+        database_url: str | None = None,
+    ) -> Helpline:
+        """Open a deployment; run pending migrations on SQLite (the embedded default).
+
+        :param config: a loaded config, or where to find ``helpline.toml``.
+        :param pm: a plugin manager (built from the installed plugins when None).
+        :param cipher: the field cipher (AES-256-GCM unless a test passes another).
+        :param clock: the current time (tests move it).
+        :param database_url: overrides ``[database] url`` (tests point it elsewhere).
+        :raises StartupError: listing every problem found.
+        """
+        from helplinekit.contracts.keys import KeyUnavailable
+        from helplinekit.db import migrate
+        from helplinekit.db.engine import make_engine
+        from helplinekit.db.uow import Database
+        from helplinekit.plugins import get_plugin_manager
+        from helplinekit.registry import Registries
+        from helplinekit.security.blind_index import BlindIndex, MessageIdHasher
+        from helplinekit.security.crypto import AesGcmCipher, KeyWrapper
+        from helplinekit.security.policy import Policy, PolicyError
+        from helplinekit.services.context import ServiceContext, utc_now
+
+        helpline = config if isinstance(config, HelplineConfig) else load_config(config)
+        pm = pm or get_plugin_manager()
+        registries = Registries(pm, helpline)
+        problems = helpline.check_against(registries)
+        if problems:
+            raise StartupError("\n".join(problems))
+        try:
+            policy = Policy.from_config(helpline.extra.get("policy"))
+        except PolicyError as error:
+            raise StartupError(f"{helpline.path}: {error}") from None
+
+        provider_class = registries.key_providers.get(helpline.keys.provider)
+        provider = provider_class(helpline.keys.settings, helpline.directory)
+        try:
+            provider.key_encryption_key()
+            index_key = provider.blind_index_key()
+        except KeyUnavailable as error:
+            raise StartupError(f"The helpline cannot start without its keys: {error}") from None
+
+        url = database_url or helpline.database_url
+        engine = make_engine(url)
+        if engine.dialect.name == "sqlite":
+            migrate.upgrade(engine)
+        elif migrate.current_revision(engine) != migrate.head_revision():
+            engine.dispose()
+            raise StartupError(
+                "The database schema is not up to date; run 'helplinekit db upgrade' first."
+            )
+        database = Database(
+            url,
+            engine=engine,
+            wrapper=KeyWrapper(provider),
+            cipher=cipher or AesGcmCipher(),
+            index=BlindIndex.from_index_key(index_key),
+            message_ids=MessageIdHasher.from_index_key(index_key),
+        )
+        try:
+            _check_keys_match(database)
+        except StartupError:
+            database.dispose()
+            raise
+        channels = {
+            name: registries.channels.get(name)(
+                _derived_channel_settings(name, helpline.channels.settings.get(name, {}), index_key)
+            )
+            for name in helpline.channels.enabled
+        }
+        context = ServiceContext(
+            config=helpline,
+            pm=pm,
+            registries=registries,
+            database=database,
+            policy=policy,
+            channels=channels,
+            clock=clock or utc_now,
+        )
+        return cls(context)
+
+    def close(self) -> None:
+        self.context.database.dispose()
+
+    def __enter__(self) -> Helpline:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def config(self) -> HelplineConfig:
+        return self.context.config
+
+    # -- actors ------------------------------------------------------------------------
+
+    def actor(self, email: str) -> Actor:
+        """The staff member with this email, as an actor; an unknown email is an error."""
+        from helplinekit.domain import DomainError
+        from helplinekit.security.policy import Actor
+
+        with self.context.database.uow(read_only=True) as uow:
+            staff = uow.staff.by_email(email)
+        if staff is None:
+            raise DomainError(
+                f"No staff member has the email {email!r}; add them with 'helplinekit staff add'."
+            )
+        if not staff.active:
+            raise DomainError(f"The staff account {email!r} is disabled.")
+        return Actor(staff)
+
+    @staticmethod
+    def system() -> Actor:
+        """The system, for scheduled jobs and set-up commands run by the operator."""
+        from helplinekit.security.policy import Actor
+
+        return Actor.system()
+
+    # -- intake and the worker ---------------------------------------------------------
+
+    def receive(self, channel: str, request: InboundRequest) -> ReceiveResult:
+        """Verify, parse and store a provider's request (commit before acknowledging)."""
+        from helplinekit.services.intake import receive_request
+
+        return receive_request(self.context, channel, request)
+
+    def receive_message(self, event: InboundMessage) -> IntakeResult:
+        """Store one already-parsed inbound message."""
+        from helplinekit.services.intake import receive_message
+
+        return receive_message(self.context, event)
+
+    def run_pending(self, *, worker: str | None = None, limit: int = 20) -> WorkReport:
+        """Run one pass of the worker: ready triage jobs, then ready replies."""
+        from helplinekit.services.worker import run_pending
+
+        return run_pending(self.context, worker=worker, limit=limit)
+
+    def run_until_idle(self, *, worker: str | None = None, max_passes: int = 100) -> WorkReport:
+        """Run worker passes until nothing is ready (for demos, tests and the CLI)."""
+        from helplinekit.services.worker import WorkReport
+
+        total = WorkReport()
+        for _ in range(max_passes):
+            report = self.run_pending(worker=worker)
+            if not report.did_anything:
+                break
+            for name in (
+                "jobs_done",
+                "jobs_failed",
+                "replies_sent",
+                "replies_held",
+                "replies_failed",
+            ):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.errors.extend(report.errors)
+        return total
+
+    # -- casework ----------------------------------------------------------------------
+
+    def list_cases(
+        self, actor: Actor, filters: CaseFilters | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page:
+        from helplinekit.db.repos.cases import CaseFilters
+        from helplinekit.services.casework import list_cases
+
+        return list_cases(self.context, actor, filters or CaseFilters(), limit=limit, offset=offset)
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        # Every casework service is available as ``helpline.<service>(actor, …)``.
+        from helplinekit.services import casework
+        from helplinekit.services.actions import SERVICE_ACTIONS
+
+        if name in SERVICE_ACTIONS and hasattr(casework, name):
+            function = getattr(casework, name)
+
+            def bound(*args: Any, **kwargs: Any) -> Any:
+                return function(self.context, *args, **kwargs)
+
+            bound.__doc__ = function.__doc__
+            return bound
+        raise AttributeError(name)
+
+
+def _check_keys_match(database: Any) -> None:
+    """Refuse to start when the keys cannot read the data already stored."""
+    from sqlalchemy import select
+
+    from helplinekit.db.models import CallerIndexRow, DataKeyRow
+    from helplinekit.security.crypto import DecryptionError, WrappedKey
+
+    with database.uow(read_only=True) as uow:
+        row = uow.session.scalars(select(DataKeyRow).limit(1)).first()
+        if row is None:
+            return  # nothing stored yet: these keys will be the ones
+        try:
+            database.wrapper.check_key(
+                row.owner_kind, row.id, WrappedKey(row.kek_version, row.wrapped)
+            )
+        except DecryptionError:
+            raise StartupError(
+                "The key-encryption key does not match the data in this database. Restore the "
+                "key file this database was created with (from your key backup); a new key "
+                "cannot read the existing data."
+            ) from None
+        indexed = uow.session.scalars(select(CallerIndexRow).limit(1)).first()
+        if indexed is not None:
+            caller = uow.callers.get(indexed.caller_id)
+            values = {database.index.of_urn(urn) for urn in caller.contact_points}
+            if indexed.value not in values:
+                raise StartupError(
+                    "The blind-index key does not match this database: returning callers would "
+                    "not be recognised. Restore the key file this database was created with."
+                )

@@ -1,0 +1,345 @@
+"""ORM rows: what the database holds. Survivor content is only ever ciphertext here.
+
+Plaintext columns are limited to what queues, filters and statistics need in SQL (ids,
+references, statuses, assignees, timestamps, risk, categories, specialisms, language,
+channel, key and index versions, blind indexes, and statistics fields kept only with
+consent). Every other column that could identify or describe a survivor is ``encrypted``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from helplinekit.db.types import encrypted, short_text, timestamp, uuid_pk
+from helplinekit.domain import (
+    AgeBand,
+    CaseStatus,
+    ContactKind,
+    Direction,
+    Gender,
+    NoteSection,
+    ReferralStatus,
+    RiskLevel,
+    TaskKind,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum(enum_class: type) -> Enum:
+    # Fixed vocabularies are stored as their string values, checked by the application.
+    return Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class DataKeyRow(Base):
+    """A per-caller or per-case data key, stored only wrapped by the key-encryption key.
+
+    Deleting this row crypto-shreds everything encrypted under it.
+    """
+
+    __tablename__ = "data_keys"
+
+    id: Mapped[uuid_pk]  # the owner's id: one key per caller and per case
+    owner_kind: Mapped[str] = mapped_column(String(16))
+    kek_version: Mapped[int] = mapped_column(Integer)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[timestamp]
+
+
+class CallerRow(Base):
+    __tablename__ = "callers"
+
+    id: Mapped[uuid_pk]
+    contact_points: Mapped[bytes] = encrypted("caller")
+    display_name: Mapped[bytes | None] = encrypted("caller")
+    safe_contact_methods: Mapped[bytes] = encrypted("caller")
+    consent_note: Mapped[bytes | None] = encrypted("caller")
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    age_band: Mapped[AgeBand | None] = mapped_column(_enum(AgeBand))
+    region: Mapped[str | None] = mapped_column(String(64))
+    consent_services: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_statistics: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_at: Mapped[timestamp | None]
+    consent_recorded_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[timestamp]
+
+
+class CallerIndexRow(Base):
+    """A blind index of one of a caller's contact points (truncated HMAC; collisions expected)."""
+
+    __tablename__ = "caller_index"
+    __table_args__ = (Index("ix_caller_index_value", "index_version", "value"),)
+
+    id: Mapped[uuid_pk]
+    caller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"))
+    index_version: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(String(32))
+
+
+class CaseCounterRow(Base):
+    """The last case number given out per year, for references like HL-2026-000123."""
+
+    __tablename__ = "case_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_risk", "status", "risk_level"),)
+
+    id: Mapped[uuid_pk]
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    caller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("callers.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    attributes: Mapped[bytes] = encrypted("case")
+    risk_level: Mapped[RiskLevel] = mapped_column(_enum(RiskLevel))
+    jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(35))
+    specialisms_needed: Mapped[list[str]] = mapped_column(JSON)
+    needs_manual_triage: Mapped[bool] = mapped_column(Boolean, default=False)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[timestamp]
+    closed_at: Mapped[timestamp | None]
+    updated_at: Mapped[timestamp]
+
+
+class AssignmentRow(Base):
+    __tablename__ = "case_assignments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "specialist_id", "specialism", name="uq_case_assignments"),
+    )
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    specialist_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff.id"), index=True)
+    specialism: Mapped[str | None] = mapped_column(String(32))
+    assigned_at: Mapped[timestamp]
+    assigned_by: Mapped[uuid.UUID | None]
+
+
+class StaffRow(Base):
+    """A staff member. Staff are not survivors: their work email is kept in plain text."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[uuid_pk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    specialisms: Mapped[list[str]] = mapped_column(JSON)
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    capacity: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[timestamp]
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[uuid_pk]
+    caller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("callers.id"), index=True)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[ContactKind] = mapped_column(_enum(ContactKind))
+    is_first_contact: Mapped[bool] = mapped_column(Boolean)
+    # The contact point this conversation is on, so replies go back to it.
+    address: Mapped[bytes | None] = encrypted("caller")
+    summary: Mapped[bytes | None] = encrypted("case")
+    started_at: Mapped[timestamp]
+    ended_at: Mapped[timestamp | None]
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_message_hash", name="uq_messages_provider_id"),
+    )
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    channel: Mapped[str] = mapped_column(String(64))
+    # An HMAC of (channel, provider id): de-duplicates without keeping the provider's id.
+    provider_message_hash: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[bytes] = encrypted("case")
+    attachments: Mapped[bytes] = encrypted("case")
+    author_id: Mapped[uuid.UUID | None]
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[timestamp]
+
+
+class NoteRow(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[NoteSection] = mapped_column(_enum(NoteSection))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff.id"))
+    body: Mapped[bytes] = encrypted("case")
+    created_at: Mapped[timestamp]
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[TaskKind] = mapped_column(_enum(TaskKind))
+    title: Mapped[bytes] = encrypted("case")
+    due_at: Mapped[timestamp]
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    completed_at: Mapped[timestamp | None]
+    completed_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[timestamp]
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    partner_key: Mapped[str] = mapped_column(String(128))
+    status: Mapped[ReferralStatus] = mapped_column(_enum(ReferralStatus))
+    consent_recorded_at: Mapped[timestamp]
+    consent_recorded_by: Mapped[uuid.UUID | None]
+    shared_sections: Mapped[list[str]] = mapped_column(JSON)
+    summary: Mapped[bytes] = encrypted("case")
+    outcome: Mapped[bytes] = encrypted("case")
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[timestamp]
+
+
+class JobRow(Base):
+    """A background job (triage). Claimed with SKIP LOCKED on PostgreSQL."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_ready", "state", "run_after"),)
+
+    id: Mapped[uuid_pk]
+    kind: Mapped[short_text]
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    message_id: Mapped[uuid.UUID | None]
+    state: Mapped[str] = mapped_column(String(16))  # pending, running, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[timestamp]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[timestamp | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))  # an exception type, never content
+    created_at: Mapped[timestamp]
+
+
+class OutboxRow(Base):
+    """A reply waiting to be sent; its id is the idempotency key for the channel."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_ready", "state", "next_attempt_at"),)
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    message_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = encrypted("case")
+    state: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, held
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[timestamp]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[timestamp | None]
+    provider_message_hash: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[timestamp | None]
+    created_at: Mapped[timestamp]
+
+
+class ContactBlockRow(Base):
+    """A contact point that opted out or blocked us on a channel: nothing more is sent to it.
+
+    Kept as an HMAC of (channel, URN), so the block list names no one.
+    """
+
+    __tablename__ = "contact_blocks"
+    __table_args__ = (UniqueConstraint("channel", "address_hash", name="uq_contact_blocks"),)
+
+    id: Mapped[uuid_pk]
+    channel: Mapped[str] = mapped_column(String(64))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[timestamp]
+
+
+def encrypted_columns() -> list[tuple[str, str, str]]:
+    """Every encrypted column as ``(table, column, owner)``, read from the model metadata."""
+    return [
+        (table.name, column.name, column.info["encrypted"])
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if "encrypted" in column.info
+    ]
+
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "AssignmentRow",
+    "Base",
+    "CallerIndexRow",
+    "CallerRow",
+    "CaseCounterRow",
+    "CaseRow",
+    "ContactBlockRow",
+    "ContactRow",
+    "DataKeyRow",
+    "JobRow",
+    "MessageRow",
+    "NoteRow",
+    "OutboxRow",
+    "ReferralRow",
+    "StaffRow",
+    "TaskRow",
+    "encrypted_columns",
+]

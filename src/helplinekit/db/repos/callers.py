@@ -1,0 +1,145 @@
+"""Callers: encrypted identity, found again only through a blind index."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+
+from helplinekit.db.models import CallerIndexRow, CallerRow
+from helplinekit.db.repos.base import Repository
+from helplinekit.domain import (
+    URN,
+    AgeBand,
+    Caller,
+    Consent,
+    Gender,
+    SafeContactMethod,
+    parse_urn,
+)
+
+OWNER = "caller"
+TABLE = "callers"
+
+
+class CallerRepository(Repository):
+    def _seal(self, caller_id: uuid.UUID, column: str, value: object) -> bytes:
+        return self.keys.seal(OWNER, caller_id, TABLE, column, caller_id, value)
+
+    def _open(self, row: CallerRow, column: str) -> object:
+        blob = getattr(row, column)
+        return None if blob is None else self.keys.open(OWNER, row.id, TABLE, column, row.id, blob)
+
+    def add(self, caller: Caller) -> None:
+        """Store a new caller under a fresh data key, with blind indexes of its contact points."""
+        self.keys.create(OWNER, caller.id)
+        row = CallerRow(id=caller.id, created_at=caller.created_at)
+        self._fill(row, caller)
+        self.session.add(row)
+        self._reindex(caller)
+
+    def update(self, caller: Caller) -> None:
+        row = self.session.get(CallerRow, caller.id)
+        if row is None:
+            raise LookupError(f"Caller {caller.id} does not exist.")
+        self._fill(row, caller)
+        self._reindex(caller)
+
+    def _fill(self, row: CallerRow, caller: Caller) -> None:
+        row.contact_points = self._seal(
+            caller.id, "contact_points", [str(u) for u in caller.contact_points]
+        )
+        row.display_name = (
+            None
+            if caller.display_name is None
+            else self._seal(caller.id, "display_name", caller.display_name)
+        )
+        row.safe_contact_methods = self._seal(
+            caller.id,
+            "safe_contact_methods",
+            [
+                {"urn": str(m.urn), "note": m.note, "leave_message": m.safe_to_leave_message}
+                for m in caller.safe_contact_methods
+            ],
+        )
+        consent = caller.consent
+        row.consent_note = (
+            self._seal(caller.id, "consent_note", consent.note) if consent.note else None
+        )
+        row.consent_services = consent.services
+        row.consent_referral = consent.referral
+        row.consent_statistics = consent.anonymised_statistics
+        row.consent_recorded_at = consent.recorded_at
+        row.consent_recorded_by = consent.recorded_by
+        # Statistics fields are plaintext for reports, and exist only with consent.
+        row.gender = caller.gender
+        row.age_band = caller.age_band
+        row.region = caller.region
+
+    def _reindex(self, caller: Caller) -> None:
+        self.session.execute(delete(CallerIndexRow).where(CallerIndexRow.caller_id == caller.id))
+        for urn in caller.contact_points:
+            self.session.add(
+                CallerIndexRow(
+                    id=uuid.uuid4(),
+                    caller_id=caller.id,
+                    index_version=self.index.version,
+                    value=self.index.of_urn(urn),
+                )
+            )
+
+    def get(self, caller_id: uuid.UUID) -> Caller:
+        row = self.session.get(CallerRow, caller_id)
+        if row is None:
+            raise LookupError(f"Caller {caller_id} does not exist.")
+        return self._to_domain(row)
+
+    def find_by_urn(self, urn: URN) -> Caller | None:
+        """The caller with this contact point, or None.
+
+        The blind index is truncated, so several callers can share a value: each candidate
+        is decrypted and compared. No plaintext identifier is ever queried.
+        """
+        candidates = self.session.scalars(
+            select(CallerRow)
+            .join(CallerIndexRow, CallerIndexRow.caller_id == CallerRow.id)
+            .where(
+                CallerIndexRow.index_version == self.index.version,
+                CallerIndexRow.value == self.index.of_urn(urn),
+            )
+        ).all()
+        for row in candidates:
+            points = self._open(row, "contact_points")
+            if str(urn) in (points or []):
+                return self._to_domain(row)
+        return None
+
+    def _to_domain(self, row: CallerRow) -> Caller:
+        points = [parse_urn(text) for text in self._open(row, "contact_points") or []]
+        safe = [
+            SafeContactMethod(
+                urn=parse_urn(item["urn"]),
+                note=item["note"],
+                safe_to_leave_message=item["leave_message"],
+            )
+            for item in self._open(row, "safe_contact_methods") or []
+        ]
+        note = self._open(row, "consent_note") or ""
+        return Caller(
+            id=row.id,
+            contact_points=points,
+            display_name=self._open(row, "display_name"),
+            gender=Gender(row.gender) if row.gender else None,
+            age_band=AgeBand(row.age_band) if row.age_band else None,
+            region=row.region,
+            safe_contact_methods=safe,
+            consent=Consent(
+                services=row.consent_services,
+                referral=row.consent_referral,
+                anonymised_statistics=row.consent_statistics,
+                recorded_at=row.consent_recorded_at,
+                recorded_by=row.consent_recorded_by,
+                note=note,
+            ),
+            created_at=row.created_at,
+        )

@@ -1,0 +1,316 @@
+"""Cases: plaintext work metadata, encrypted attributes, scope applied in SQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from attrs import frozen
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
+
+from helplinekit.db.models import AssignmentRow, CaseCounterRow, CaseRow
+from helplinekit.db.repos.base import Repository
+from helplinekit.domain import (
+    Assignment,
+    AtRiskIdentity,
+    Case,
+    CaseAttributes,
+    CaseStatus,
+    PerpetratorRelation,
+    RiskLevel,
+    Specialism,
+    format_case_reference,
+)
+from helplinekit.security.policy import Scope
+
+OWNER = "case"
+TABLE = "cases"
+
+#: Statuses in which a returning caller's message joins the case instead of opening a new one.
+JOINABLE_STATUSES = frozenset(
+    {
+        CaseStatus.NEW,
+        CaseStatus.TRIAGED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.WAITING_ON_CALLER,
+        CaseStatus.REFERRED,
+        CaseStatus.RESOLVED,
+    }
+)
+
+
+@frozen
+class CaseFilters:
+    """What a queue or search narrows cases by (all optional, combined with AND)."""
+
+    statuses: frozenset[CaseStatus] = frozenset()
+    risk_levels: frozenset[RiskLevel] = frozenset()
+    specialism: Specialism | None = None
+    language: str | None = None
+    assigned_to: uuid.UUID | None = None
+    needs_manual_triage: bool | None = None
+
+
+def scope_condition(scope: Scope) -> ColumnElement[bool]:
+    """The SQL condition for a :class:`Scope` (an empty scope matches nothing)."""
+    if scope.everything:
+        return CaseRow.id.is_not(None)
+    parts: list[ColumnElement[bool]] = []
+    if scope.assigned_to is not None:
+        parts.append(
+            CaseRow.id.in_(
+                select(AssignmentRow.case_id).where(
+                    AssignmentRow.specialist_id == scope.assigned_to
+                )
+            )
+        )
+    if scope.statuses:
+        parts.append(CaseRow.status.in_(sorted(scope.statuses)))
+    return or_(*parts) if parts else false()
+
+
+class CaseRepository(Repository):
+    def _seal_attributes(self, case_id: uuid.UUID, attributes: CaseAttributes) -> bytes:
+        value = {
+            "victim_is_minor": attributes.victim_is_minor,
+            "ai_generated_content": attributes.ai_generated_content,
+            "perpetrator_relation": attributes.perpetrator_relation,
+            "platforms": list(attributes.platforms),
+            "first_contact_channel": attributes.first_contact_channel,
+            "at_risk_identities": sorted(attributes.at_risk_identities),
+        }
+        return self.keys.seal(OWNER, case_id, TABLE, "attributes", case_id, value)
+
+    def next_reference(self, prefix: str, year: int) -> str:
+        """Allocate the next human reference for ``year``; safe under concurrent writers."""
+        counter = self.session.execute(
+            update(CaseCounterRow)
+            .where(CaseCounterRow.year == year)
+            .values(last_number=CaseCounterRow.last_number + 1)
+            .returning(CaseCounterRow.last_number)
+        ).scalar_one_or_none()
+        if counter is None:
+            # First case of the year. On PostgreSQL a concurrent first insert would violate
+            # the primary key and the unit of work retries; SQLite's BEGIN IMMEDIATE serialises.
+            counter = 1
+            self.session.add(CaseCounterRow(year=year, last_number=1))
+            self.session.flush()
+        return format_case_reference(year, counter, prefix)
+
+    def add(self, case: Case) -> None:
+        self.keys.create(OWNER, case.id)
+        row = CaseRow(
+            id=case.id,
+            reference=case.reference,
+            caller_id=case.caller_id,
+            opened_at=case.opened_at,
+        )
+        self._fill(row, case)
+        self.session.add(row)
+        self.session.flush()
+        self._sync_assignments(case)
+
+    def save(self, case: Case) -> None:
+        row = self.session.get(CaseRow, case.id)
+        if row is None:
+            raise LookupError(f"Case {case.reference} does not exist.")
+        self._fill(row, case)
+        self._sync_assignments(case)
+
+    def _fill(self, row: CaseRow, case: Case) -> None:
+        row.status = case.status
+        row.categories = list(case.categories)
+        row.attributes = self._seal_attributes(case.id, case.attributes)
+        row.risk_level = case.risk_level
+        row.jurisdiction = case.jurisdiction
+        row.language = case.language
+        row.specialisms_needed = sorted(case.specialisms_needed)
+        row.needs_manual_triage = case.needs_manual_triage
+        row.legal_hold = case.legal_hold
+        row.closed_at = case.closed_at
+        row.updated_at = datetime.now(UTC)
+
+    def _sync_assignments(self, case: Case) -> None:
+        existing = {
+            (row.specialist_id, row.specialism): row
+            for row in self.session.scalars(
+                select(AssignmentRow).where(AssignmentRow.case_id == case.id)
+            )
+        }
+        wanted = {
+            (a.specialist_id, a.specialism.value if a.specialism else None): a
+            for a in case.assignments
+        }
+        for key, row in existing.items():
+            if key not in wanted:
+                self.session.delete(row)
+        for key, assignment in wanted.items():
+            if key not in existing:
+                self.session.add(
+                    AssignmentRow(
+                        id=uuid.uuid4(),
+                        case_id=case.id,
+                        specialist_id=assignment.specialist_id,
+                        specialism=key[1],
+                        assigned_at=assignment.assigned_at,
+                        assigned_by=assignment.assigned_by,
+                    )
+                )
+        self.session.flush()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, case_id: uuid.UUID, *, for_update: bool = False) -> Case:
+        statement = select(CaseRow).where(CaseRow.id == case_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self.session.scalars(statement).first()
+        if row is None:
+            raise LookupError(f"Case {case_id} does not exist.")
+        return self._to_domain(row)
+
+    def get_by_reference(self, reference: str) -> Case | None:
+        row = self.session.scalars(select(CaseRow).where(CaseRow.reference == reference)).first()
+        return None if row is None else self._to_domain(row)
+
+    def joinable_case_for(self, caller_id: uuid.UUID) -> Case | None:
+        """A returning caller's most recent case that a new message should join."""
+        row = self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.caller_id == caller_id, CaseRow.status.in_(sorted(JOINABLE_STATUSES)))
+            .order_by(CaseRow.opened_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else self._to_domain(row)
+
+    def _filtered(self, statement: Select[Any], scope: Scope, filters: CaseFilters) -> Select[Any]:
+        statement = statement.where(scope_condition(scope))
+        if filters.statuses:
+            statement = statement.where(CaseRow.status.in_(sorted(filters.statuses)))
+        if filters.risk_levels:
+            statement = statement.where(CaseRow.risk_level.in_(sorted(filters.risk_levels)))
+        if filters.language:
+            statement = statement.where(CaseRow.language == filters.language)
+        if filters.needs_manual_triage is not None:
+            statement = statement.where(CaseRow.needs_manual_triage == filters.needs_manual_triage)
+        if filters.specialism is not None:
+            # JSON arrays differ between databases; the list is short, so match its text.
+            statement = statement.where(
+                func.cast(CaseRow.specialisms_needed, _text_type()).contains(
+                    f'"{filters.specialism.value}"'
+                )
+            )
+        if filters.assigned_to is not None:
+            statement = statement.where(
+                CaseRow.id.in_(
+                    select(AssignmentRow.case_id).where(
+                        AssignmentRow.specialist_id == filters.assigned_to
+                    )
+                )
+            )
+        return statement
+
+    def list(
+        self,
+        scope: Scope,
+        filters: CaseFilters = CaseFilters(),
+        *,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Case]:
+        """Cases in scope, high risk first, then oldest first (a queue's order)."""
+        risk_order = _risk_rank()
+        statement = self._filtered(select(CaseRow), scope, filters or CaseFilters()).order_by(
+            risk_order.desc(), CaseRow.opened_at, CaseRow.reference
+        )
+        rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
+        return [self._to_domain(row) for row in rows]
+
+    def count(self, scope: Scope, filters: CaseFilters | None = None) -> int:
+        statement = self._filtered(select(func.count(CaseRow.id)), scope, filters or CaseFilters())
+        return int(self.session.execute(statement).scalar_one())
+
+    def open_case_counts(self, specialist_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """How many open cases each specialist holds (for capacity-aware routing)."""
+        ids = list(specialist_ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(
+            select(AssignmentRow.specialist_id, func.count(func.distinct(AssignmentRow.case_id)))
+            .join(CaseRow, CaseRow.id == AssignmentRow.case_id)
+            .where(
+                AssignmentRow.specialist_id.in_(ids),
+                CaseRow.status.not_in([CaseStatus.CLOSED, CaseStatus.ERASED, CaseStatus.RESOLVED]),
+            )
+            .group_by(AssignmentRow.specialist_id)
+        ).all()
+        counts = dict.fromkeys(ids, 0)
+        counts.update({specialist_id: int(count) for specialist_id, count in rows})
+        return counts
+
+    def ids(self) -> Sequence[uuid.UUID]:
+        return self.session.scalars(select(CaseRow.id)).all()
+
+    def _to_domain(self, row: CaseRow) -> Case:
+        attributes = self.keys.open(OWNER, row.id, TABLE, "attributes", row.id, row.attributes)
+        assignments = [
+            Assignment(
+                specialist_id=a.specialist_id,
+                specialism=Specialism(a.specialism) if a.specialism else None,
+                assigned_at=a.assigned_at,
+                assigned_by=a.assigned_by,
+            )
+            for a in self.session.scalars(
+                select(AssignmentRow)
+                .where(AssignmentRow.case_id == row.id)
+                .order_by(AssignmentRow.assigned_at)
+            )
+        ]
+        return Case(
+            id=row.id,
+            reference=row.reference,
+            caller_id=row.caller_id,
+            status=CaseStatus(row.status),
+            categories=tuple(row.categories),
+            attributes=CaseAttributes(
+                victim_is_minor=attributes["victim_is_minor"],
+                ai_generated_content=attributes["ai_generated_content"],
+                perpetrator_relation=(
+                    PerpetratorRelation(attributes["perpetrator_relation"])
+                    if attributes["perpetrator_relation"]
+                    else None
+                ),
+                platforms=tuple(attributes["platforms"]),
+                first_contact_channel=attributes["first_contact_channel"],
+                at_risk_identities=frozenset(
+                    AtRiskIdentity(item) for item in attributes["at_risk_identities"]
+                ),
+            ),
+            risk_level=RiskLevel(row.risk_level),
+            jurisdiction=row.jurisdiction,
+            language=row.language,
+            specialisms_needed=frozenset(Specialism(s) for s in row.specialisms_needed),
+            assignments=tuple(assignments),
+            needs_manual_triage=row.needs_manual_triage,
+            legal_hold=row.legal_hold,
+            opened_at=row.opened_at,
+            closed_at=row.closed_at,
+        )
+
+
+def _text_type() -> Any:
+    from sqlalchemy import Text
+
+    return Text()
+
+
+def _risk_rank() -> Any:
+    from sqlalchemy import case as sql_case
+
+    return sql_case(
+        {level.value: rank for rank, level in enumerate(RiskLevel)},
+        value=CaseRow.risk_level,
+        else_=0,
+    )

@@ -1,0 +1,216 @@
+"""The job queue and the outbox: claims that are safe with many workers.
+
+On PostgreSQL a claim is ``SELECT … FOR UPDATE SKIP LOCKED`` followed by marking the rows
+as claimed, in one short transaction; on SQLite the write transaction's ``BEGIN IMMEDIATE``
+serialises claimers. A claim is a lease: if a worker dies holding it, the row becomes
+claimable again once the lease has run out, so nothing is stuck forever.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from attrs import frozen
+from sqlalchemy import and_, or_, select, update
+
+from helplinekit.db.models import JobRow, OutboxRow
+from helplinekit.db.repos.base import Repository
+
+#: How long a claim holds before another worker may take the row over.
+LEASE = timedelta(minutes=10)
+#: Attempts before a job or a message is given up and left for a person.
+MAX_ATTEMPTS = 5
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry ``attempts``: 30 s, 2 min, 8 min, 32 min…"""
+    return timedelta(seconds=30 * 4 ** max(attempts - 1, 0))
+
+
+@frozen
+class ClaimedJob:
+    id: uuid.UUID
+    kind: str
+    case_id: uuid.UUID | None
+    message_id: uuid.UUID | None
+    attempts: int
+
+
+@frozen
+class ClaimedReply:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    contact_id: uuid.UUID
+    message_id: uuid.UUID
+    channel: str
+    attempts: int
+
+
+def _claimable(table: type[JobRow] | type[OutboxRow], due_column: object, now: datetime) -> object:
+    return or_(
+        and_(table.state == "pending", due_column <= now),
+        and_(table.state == "running", table.claimed_at < now - LEASE),
+    )
+
+
+class JobRepository(Repository):
+    def enqueue(
+        self,
+        kind: str,
+        now: datetime,
+        *,
+        case_id: uuid.UUID | None = None,
+        message_id: uuid.UUID | None = None,
+    ) -> uuid.UUID:
+        job_id = uuid.uuid4()
+        self.session.add(
+            JobRow(
+                id=job_id,
+                kind=kind,
+                case_id=case_id,
+                message_id=message_id,
+                state="pending",
+                attempts=0,
+                run_after=now,
+                created_at=now,
+            )
+        )
+        return job_id
+
+    def claim(self, worker: str, now: datetime, limit: int = 10) -> list[ClaimedJob]:
+        rows = self.session.scalars(
+            select(JobRow)
+            .where(_claimable(JobRow, JobRow.run_after, now))
+            .order_by(JobRow.run_after, JobRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = []
+        for row in rows:
+            row.state = "running"
+            row.claimed_by = worker
+            row.claimed_at = now
+            row.attempts += 1
+            claimed.append(ClaimedJob(row.id, row.kind, row.case_id, row.message_id, row.attempts))
+        self.session.flush()
+        return claimed
+
+    def finish(self, job_id: uuid.UUID) -> None:
+        self.session.execute(update(JobRow).where(JobRow.id == job_id).values(state="done"))
+
+    def retry_or_fail(self, job_id: uuid.UUID, attempts: int, error: str, now: datetime) -> bool:
+        """Schedule another attempt, or give up after MAX_ATTEMPTS; True when given up."""
+        given_up = attempts >= MAX_ATTEMPTS
+        self.session.execute(
+            update(JobRow)
+            .where(JobRow.id == job_id)
+            .values(
+                state="failed" if given_up else "pending",
+                run_after=now + backoff(attempts),
+                last_error=error[:200],
+                claimed_by=None,
+            )
+        )
+        return given_up
+
+    def pending_count(self) -> int:
+        from sqlalchemy import func
+
+        return int(
+            self.session.scalar(
+                select(func.count(JobRow.id)).where(JobRow.state.in_(["pending", "running"]))
+            )
+            or 0
+        )
+
+
+class OutboxRepository(Repository):
+    def enqueue(
+        self,
+        *,
+        reply_id: uuid.UUID,
+        case_id: uuid.UUID,
+        contact_id: uuid.UUID,
+        message_id: uuid.UUID,
+        channel: str,
+        body: str,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            OutboxRow(
+                id=reply_id,
+                case_id=case_id,
+                contact_id=contact_id,
+                message_id=message_id,
+                channel=channel,
+                body=self.keys.seal("case", case_id, "outbox", "body", reply_id, body),
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        self.session.flush()
+
+    def claim(self, worker: str, now: datetime, limit: int = 10) -> list[ClaimedReply]:
+        rows = self.session.scalars(
+            select(OutboxRow)
+            .where(_claimable(OutboxRow, OutboxRow.next_attempt_at, now))
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = []
+        for row in rows:
+            row.state = "running"
+            row.claimed_by = worker
+            row.claimed_at = now
+            row.attempts += 1
+            claimed.append(
+                ClaimedReply(
+                    row.id, row.case_id, row.contact_id, row.message_id, row.channel, row.attempts
+                )
+            )
+        self.session.flush()
+        return claimed
+
+    def body(self, reply_id: uuid.UUID) -> str:
+        row = self.session.get(OutboxRow, reply_id)
+        if row is None:
+            raise LookupError(f"Outbox entry {reply_id} does not exist.")
+        return self.keys.open("case", row.case_id, "outbox", "body", row.id, row.body)
+
+    def state(self, reply_id: uuid.UUID) -> str | None:
+        return self.session.scalar(select(OutboxRow.state).where(OutboxRow.id == reply_id))
+
+    def mark_sent(self, reply_id: uuid.UUID, provider_hash: str | None, now: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == reply_id)
+            .values(state="sent", sent_at=now, provider_message_hash=provider_hash, claimed_by=None)
+        )
+
+    def hold(self, reply_id: uuid.UUID, reason: str) -> None:
+        """Stop trying: the contact point is not safe, or the recipient opted out."""
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == reply_id)
+            .values(state="held", last_error=reason[:200], claimed_by=None)
+        )
+
+    def retry_or_fail(
+        self, reply_id: uuid.UUID, attempts: int, error: str, now: datetime, *, retryable: bool
+    ) -> bool:
+        given_up = not retryable or attempts >= MAX_ATTEMPTS
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == reply_id)
+            .values(
+                state="failed" if given_up else "pending",
+                next_attempt_at=now + backoff(attempts),
+                last_error=error[:200],
+                claimed_by=None,
+            )
+        )
+        return given_up

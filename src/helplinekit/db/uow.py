@@ -1,0 +1,136 @@
+"""The unit of work: one transaction, its repositories, and what happens after commit.
+
+It rolls back unless :meth:`UnitOfWork.commit` is called. Callbacks registered with
+:meth:`UnitOfWork.after_commit` (lifecycle hooks) run only once the commit succeeded, so a
+plugin never hears about a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from helplinekit.db.engine import READ_ONLY, make_engine
+from helplinekit.db.keys import DataKeys
+from helplinekit.db.repos import (
+    CallerRepository,
+    CaseRepository,
+    ContactRepository,
+    JobRepository,
+    MessageRepository,
+    NoteRepository,
+    OutboxRepository,
+    ReferralRepository,
+    StaffRepository,
+    TaskRepository,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from helplinekit.security.blind_index import BlindIndex, MessageIdHasher
+    from helplinekit.security.crypto import FieldCipher, KeyWrapper
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """One helpline's database with the crypto it needs; hands out units of work."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        wrapper: KeyWrapper,
+        cipher: FieldCipher,
+        index: BlindIndex,
+        message_ids: MessageIdHasher,
+        engine: Engine | None = None,
+    ) -> None:
+        self.url = url
+        self.engine = engine or make_engine(url)
+        self.read_engine = self.engine.execution_options(**{READ_ONLY: True})
+        self.wrapper = wrapper
+        self.cipher = cipher
+        self.index = index
+        self.message_ids = message_ids
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self, read_only=read_only)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """A transaction and the repositories working in it."""
+
+    callers: CallerRepository
+    cases: CaseRepository
+    contacts: ContactRepository
+    messages: MessageRepository
+    notes: NoteRepository
+    tasks: TaskRepository
+    referrals: ReferralRepository
+    staff: StaffRepository
+    jobs: JobRepository
+    outbox: OutboxRepository
+
+    def __init__(self, database: Database, *, read_only: bool = False) -> None:
+        self.database = database
+        self.read_only = read_only
+        self._after_commit: list[Callable[[], None]] = []
+
+    def __enter__(self) -> UnitOfWork:
+        db = self.database
+        bind = db.read_engine if self.read_only else db.engine
+        self.session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        self.keys = DataKeys(self.session, db.wrapper, db.cipher)
+        parts = (self.session, self.keys, db.index, db.message_ids)
+        self.callers = CallerRepository(*parts)
+        self.cases = CaseRepository(*parts)
+        self.contacts = ContactRepository(*parts)
+        self.messages = MessageRepository(*parts)
+        self.notes = NoteRepository(*parts)
+        self.tasks = TaskRepository(*parts)
+        self.referrals = ReferralRepository(*parts)
+        self.staff = StaffRepository(*parts)
+        self.jobs = JobRepository(*parts)
+        self.outbox = OutboxRepository(*parts)
+        return self
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once this unit of work has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
+
+    def commit(self) -> None:
+        self.session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception as error:  # a plugin's listener must not undo a commit
+                # Only the type: the message could quote survivor data.
+                log.warning("after-commit listener failed: %s", type(error).__name__)
+
+    def rollback(self) -> None:
+        self._after_commit = []
+        self.session.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # Whatever was not committed is rolled back (a no-op right after a commit).
+        self.rollback()
+        self.session.close()

@@ -1,0 +1,27 @@
+"""The catalogue of service actions, so the policy matrix test can enumerate them.
+
+Every service function that acts for a person is decorated with :func:`service_action`,
+naming the policy action it checks. A new service without a row in the policy matrix test
+fails that test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from helplinekit.security.policy import Action
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: service function name -> the policy action it requires.
+SERVICE_ACTIONS: dict[str, Action] = {}
+
+
+def service_action(action: Action) -> Callable[[F], F]:
+    def register(function: F) -> F:
+        SERVICE_ACTIONS[function.__name__] = action
+        function.policy_action = action  # type: ignore[attr-defined]
+        return function
+
+    return register

@@ -1,0 +1,572 @@
+"""Casework: what staff do on cases, each call checked against the policy.
+
+Every function takes the acting person (an :class:`Actor`) and checks the policy in the
+service layer, so the CLI, the web console, the Python API and plugins all pass the same
+check. Changes and their outbound replies are committed together; lifecycle hooks fire
+only after the commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+from attrs import frozen
+
+from helplinekit.db.repos.cases import CaseFilters
+from helplinekit.db.uow import UnitOfWork
+from helplinekit.domain import (
+    URN,
+    Assignment,
+    Caller,
+    Case,
+    CaseAttributes,
+    CaseStatus,
+    Consent,
+    Contact,
+    ContactKind,
+    Direction,
+    DomainError,
+    Message,
+    Note,
+    NoteSection,
+    Referral,
+    ReferralStatus,
+    RiskLevel,
+    SafeContactMethod,
+    Specialism,
+    Specialist,
+    Task,
+    TaskKind,
+)
+from helplinekit.security.policy import AccessDenied, Action, Actor
+from helplinekit.services.actions import service_action
+from helplinekit.services.context import ServiceContext
+
+
+class NotFound(DomainError):
+    """No such case (or not one the actor may see)."""
+
+
+@frozen
+class Page:
+    """One page of a case list and the total in scope."""
+
+    cases: tuple[Case, ...]
+    total: int
+
+
+@frozen
+class TimelineEntry:
+    contact: Contact
+    messages: tuple[tuple[Message, str | None], ...]
+
+
+def _case(uow: UnitOfWork, case_ref: uuid.UUID | str, *, lock: bool = False) -> Case:
+    if isinstance(case_ref, uuid.UUID):
+        try:
+            return uow.cases.get(case_ref, for_update=lock)
+        except LookupError:
+            raise NotFound(f"There is no case {case_ref}.") from None
+    case = uow.cases.get_by_reference(case_ref.strip().upper())
+    if case is None:
+        raise NotFound(f"There is no case {case_ref!r}; check the reference (e.g. HL-2026-000123).")
+    return uow.cases.get(case.id, for_update=True) if lock else case
+
+
+def _require(
+    ctx: ServiceContext,
+    actor: Actor,
+    action: Action,
+    case: Case,
+    section: NoteSection | None = None,
+) -> None:
+    ctx.policy.require(
+        actor, action, status=case.status, assignee_ids=case.assignee_ids, section=section
+    )
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@service_action(Action.CASE_LIST)
+def list_cases(
+    ctx: ServiceContext,
+    actor: Actor,
+    filters: CaseFilters | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Cases the actor may see, high risk first; the count agrees with the scope."""
+    filters = filters or CaseFilters()
+    scope = ctx.policy.scope(actor, Action.CASE_LIST)
+    with ctx.database.uow(read_only=True) as uow:
+        cases = uow.cases.list(scope, filters, limit=limit, offset=offset)
+        total = uow.cases.count(scope, filters)
+    return Page(tuple(cases), total)
+
+
+@service_action(Action.CASE_VIEW)
+def view_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> Case:
+    """A case's metadata: status, risk, categories, assignments."""
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+    _require(ctx, actor, Action.CASE_VIEW, case)
+    return case
+
+
+@service_action(Action.CASE_READ_MESSAGES)
+def read_timeline(
+    ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str
+) -> list[TimelineEntry]:
+    """The case's contacts and their messages, in and out, oldest first."""
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.CASE_READ_MESSAGES, case)
+        messages = uow.messages.for_case(case.id)
+        entries = []
+        for contact in uow.contacts.for_case(case.id):
+            own = tuple(item for item in messages if item[0].contact_id == contact.id)
+            entries.append(TimelineEntry(contact=contact, messages=own))
+    return entries
+
+
+@service_action(Action.NOTE_READ)
+def read_notes(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> list[Note]:
+    """The notes in the sections the actor's work needs; other sections are not decrypted."""
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.NOTE_READ, case)
+        return uow.notes.for_case(case.id, ctx.policy.sections(actor))
+
+
+@service_action(Action.TASK_MANAGE)
+def list_tasks(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> list[Task]:
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.TASK_MANAGE, case)
+        return uow.tasks.for_case(case.id)
+
+
+@service_action(Action.REFERRAL_MANAGE)
+def list_referrals(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> list[Referral]:
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        return uow.referrals.for_case(case.id)
+
+
+# -- contacts ------------------------------------------------------------------------------
+
+
+def _consent(
+    services: bool, referral: bool, statistics: bool, actor: Actor, now: datetime
+) -> Consent:
+    given = services or referral or statistics
+    return Consent(
+        services=services,
+        referral=referral,
+        anonymised_statistics=statistics,
+        recorded_at=now if given else None,
+        recorded_by=actor.id if given else None,
+    )
+
+
+@service_action(Action.CASE_OPEN)
+def open_case_from_contact(
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    summary: str,
+    kind: ContactKind = ContactKind.CALL,
+    contact_point: URN | None = None,
+    safe_contact: bool = False,
+    consent_services: bool = False,
+    consent_referral: bool = False,
+    consent_statistics: bool = False,
+    language: str | None = None,
+) -> Case:
+    """Log a call or walk-in from someone new: a caller, a case and its first contact.
+
+    The caller's number, if they gave one, is stored encrypted and indexed; it is used to
+    reach them only if they said it is safe (``safe_contact``).
+    """
+    ctx.policy.require(actor, Action.CASE_OPEN)
+    now = ctx.clock()
+    channel = "phone" if kind is ContactKind.CALL else "in_person"
+    with ctx.database.uow() as uow:
+        existing = uow.callers.find_by_urn(contact_point) if contact_point else None
+        caller = existing or Caller(
+            contact_points=[contact_point] if contact_point else [],
+            consent=_consent(consent_services, consent_referral, consent_statistics, actor, now),
+            safe_contact_methods=[SafeContactMethod(urn=contact_point)]
+            if contact_point and safe_contact
+            else [],
+            created_at=now,
+        )
+        if existing is None:
+            uow.callers.add(caller)
+        case = Case(
+            reference=uow.cases.next_reference(ctx.config.helpline.reference_prefix, now.year),
+            caller_id=caller.id,
+            language=language or ctx.config.languages.default,
+            attributes=CaseAttributes(first_contact_channel=channel),
+            opened_at=now,
+            assignments=(Assignment(specialist_id=actor.id, assigned_at=now, assigned_by=actor.id),)
+            if actor.id
+            else (),
+        )
+        uow.cases.add(case)
+        contact = Contact(
+            caller_id=caller.id,
+            case_id=case.id,
+            channel=channel,
+            kind=kind,
+            is_first_contact=True,
+            started_at=now,
+            ended_at=now,
+            summary=summary,
+        )
+        uow.contacts.add(contact, address=contact_point)
+        committed = case
+        uow.after_commit(lambda: ctx.notify("case_opened", case=committed))
+        uow.commit()
+    return case
+
+
+@service_action(Action.CONTACT_RECORD)
+def record_contact(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    *,
+    summary: str,
+    kind: ContactKind = ContactKind.CALL,
+    consent_services: bool | None = None,
+    consent_referral: bool | None = None,
+    consent_statistics: bool | None = None,
+) -> Contact:
+    """Log a follow-up call or walk-in on an existing case, with any consent given in it."""
+    now = ctx.clock()
+    channel = "phone" if kind is ContactKind.CALL else "in_person"
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CONTACT_RECORD, case)
+        caller = uow.callers.get(case.caller_id)
+        if any(v is not None for v in (consent_services, consent_referral, consent_statistics)):
+            old = caller.consent
+            caller = caller.with_consent(
+                _consent(
+                    old.services if consent_services is None else consent_services,
+                    old.referral if consent_referral is None else consent_referral,
+                    old.anonymised_statistics if consent_statistics is None else consent_statistics,
+                    actor,
+                    now,
+                )
+            )
+            uow.callers.update(caller)
+        contact = Contact(
+            caller_id=caller.id,
+            case_id=case.id,
+            channel=channel,
+            kind=kind,
+            is_first_contact=False,
+            started_at=now,
+            ended_at=now,
+            summary=summary,
+        )
+        # A call comes from a contact point already on record, or from one not given.
+        uow.contacts.add(contact, address=None)
+        uow.commit()
+    return contact
+
+
+# -- changing a case -------------------------------------------------------------------------
+
+
+def _save(ctx: ServiceContext, uow: UnitOfWork, before: Case, after: Case) -> None:
+    uow.cases.save(after)
+    if before.status is not after.status:
+        uow.after_commit(
+            lambda: ctx.notify("case_status_changed", case=after, previous=before.status)
+        )
+    new = [a for a in after.assignments if a not in before.assignments]
+    for assignment in new:
+        uow.after_commit(lambda a=assignment: ctx.notify("case_assigned", case=after, assignment=a))
+
+
+@service_action(Action.CASE_TRIAGE)
+def triage_case(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    *,
+    categories: Iterable[str] | None = None,
+    attributes: CaseAttributes | None = None,
+    risk_level: RiskLevel | None = None,
+    specialisms_needed: Iterable[Specialism] | None = None,
+) -> Case:
+    """Set what the case is about and what help it needs (a person's triage)."""
+    with ctx.database.uow() as uow:
+        before = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CASE_TRIAGE, before)
+        after = before
+        if categories is not None:
+            after = after.categorise(categories, ctx.registries.build_taxonomy())
+        changes: dict[str, object] = {"needs_manual_triage": False}
+        if attributes is not None:
+            changes["attributes"] = attributes
+        if risk_level is not None:
+            changes["risk_level"] = risk_level
+        if specialisms_needed is not None:
+            changes["specialisms_needed"] = frozenset(specialisms_needed)
+        after = attrs.evolve(after, **changes)  # type: ignore[arg-type]
+        if after.status is CaseStatus.NEW:
+            after = after.transition(CaseStatus.TRIAGED, at=ctx.clock())
+        _save(ctx, uow, before, after)
+        uow.commit()
+    from helplinekit.services.triage import route
+
+    return route(ctx, after.id)
+
+
+@service_action(Action.CASE_ASSIGN)
+def assign(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    specialist_id: uuid.UUID,
+    specialism: Specialism | None = None,
+) -> Case:
+    with ctx.database.uow() as uow:
+        before = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CASE_ASSIGN, before)
+        specialist = uow.staff.get(specialist_id)
+        if not specialist.active:
+            raise DomainError(f"Staff member {specialist_id} is not active; activate them first.")
+        if specialism is not None and specialism not in specialist.specialisms:
+            raise DomainError(
+                f"Staff member {specialist_id} does not offer {specialism.value}; "
+                f"they offer {', '.join(sorted(specialist.specialisms)) or 'no specialism'}."
+            )
+        after = before.assign(
+            Assignment(
+                specialist_id=specialist_id,
+                specialism=specialism,
+                assigned_at=ctx.clock(),
+                assigned_by=actor.id,
+            )
+        )
+        _save(ctx, uow, before, after)
+        uow.commit()
+    return after
+
+
+@service_action(Action.CASE_CHANGE_STATUS)
+def change_status(
+    ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, to: CaseStatus
+) -> Case:
+    """Move a case along its lifecycle (closing needs :func:`close_case`)."""
+    if to is CaseStatus.CLOSED:
+        return close_case(ctx, actor, case_ref)
+    if to is CaseStatus.ERASED:
+        raise DomainError("Only the erasure service can erase a case.")
+    with ctx.database.uow() as uow:
+        before = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CASE_CHANGE_STATUS, before)
+        after = before.transition(to, at=ctx.clock())
+        _save(ctx, uow, before, after)
+        uow.commit()
+    return after
+
+
+@service_action(Action.CASE_CLOSE)
+def close_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> Case:
+    with ctx.database.uow() as uow:
+        before = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CASE_CLOSE, before)
+        after = before.transition(CaseStatus.CLOSED, at=ctx.clock())
+        _save(ctx, uow, before, after)
+        uow.commit()
+    return after
+
+
+@service_action(Action.NOTE_WRITE)
+def add_note(
+    ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, section: NoteSection, body: str
+) -> Note:
+    if actor.id is None:
+        raise AccessDenied(Action.NOTE_WRITE, actor, "notes are written by staff")
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.NOTE_WRITE, case, section)
+        note = Note(
+            case_id=case.id, section=section, author_id=actor.id, body=body, created_at=ctx.clock()
+        )
+        uow.notes.add(note)
+        uow.commit()
+    return note
+
+
+@service_action(Action.REPLY_SEND)
+def queue_reply(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, body: str) -> Message:
+    """Write a reply; it goes to the outbox in the same transaction and the worker sends it.
+
+    The reply goes back on the most recent conversation on a channel that can send (the
+    web form's "check my case" page, or a messaging channel). Whether its contact point is
+    safe is checked again when it is sent.
+    """
+    if not body.strip():
+        raise DomainError("A reply cannot be empty.")
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.REPLY_SEND, case)
+        contacts = [c for c in uow.contacts.for_case(case.id) if c.channel in ctx.channels]
+        if not contacts:
+            raise DomainError(
+                f"Case {case.reference} has no conversation on a channel that can send a "
+                "reply; call the survivor back on a contact method they marked safe."
+            )
+        contact = contacts[-1]
+        message = Message(
+            contact_id=contact.id,
+            direction=Direction.OUTBOUND,
+            channel=contact.channel,
+            body=body,
+            created_at=now,
+            author_id=actor.id,
+        )
+        uow.messages.add(message, case.id, delivery_status="queued")
+        uow.outbox.enqueue(
+            reply_id=uuid.uuid4(),
+            case_id=case.id,
+            contact_id=contact.id,
+            message_id=message.id,
+            channel=contact.channel,
+            body=body,
+            now=now,
+        )
+        uow.commit()
+    return message
+
+
+@service_action(Action.TASK_MANAGE)
+def create_task(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    *,
+    title: str,
+    due_at: datetime,
+    kind: TaskKind = TaskKind.FOLLOW_UP,
+    assignee_id: uuid.UUID | None = None,
+) -> Task:
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.TASK_MANAGE, case)
+        task = Task(case_id=case.id, kind=kind, title=title, due_at=due_at, assignee_id=assignee_id)
+        uow.tasks.save(task)
+        uow.commit()
+    return task
+
+
+@service_action(Action.TASK_MANAGE)
+def complete_task(ctx: ServiceContext, actor: Actor, task_id: uuid.UUID) -> Task:
+    if actor.id is None:
+        raise AccessDenied(Action.TASK_MANAGE, actor, "tasks are completed by staff")
+    with ctx.database.uow() as uow:
+        task = uow.tasks.get(task_id)
+        case = uow.cases.get(task.case_id)
+        _require(ctx, actor, Action.TASK_MANAGE, case)
+        task = task.complete(by=actor.id, at=ctx.clock())
+        uow.tasks.save(task)
+        uow.commit()
+    return task
+
+
+@service_action(Action.REFERRAL_MANAGE)
+def propose_referral(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    partner_key: str,
+    *,
+    shared_sections: Iterable[NoteSection],
+    summary: str,
+) -> Referral:
+    """Propose a referral; the caller's recorded consent to referral is required."""
+    if partner_key not in ctx.registries.partners:
+        known = ", ".join(sorted(ctx.registries.partners.names())) or "none"
+        raise DomainError(f"There is no referral partner {partner_key!r} (known: {known}).")
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        caller = uow.callers.get(case.caller_id)
+        referral = Referral(
+            case_id=case.id,
+            partner_key=partner_key,
+            consent=caller.consent,
+            shared_sections=frozenset(shared_sections),
+            summary=summary,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.referrals.save(referral)
+        uow.commit()
+    return referral
+
+
+@service_action(Action.REFERRAL_MANAGE)
+def update_referral(
+    ctx: ServiceContext,
+    actor: Actor,
+    referral_id: uuid.UUID,
+    to: ReferralStatus,
+    *,
+    outcome: str | None = None,
+) -> Referral:
+    with ctx.database.uow() as uow:
+        referral = uow.referrals.get(referral_id)
+        case = uow.cases.get(referral.case_id, for_update=True)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        referral = referral.transition(to, at=ctx.clock(), outcome=outcome)
+        uow.referrals.save(referral)
+        if to is ReferralStatus.SENT and case.status in (
+            CaseStatus.TRIAGED,
+            CaseStatus.IN_PROGRESS,
+        ):
+            _save(ctx, uow, case, case.transition(CaseStatus.REFERRED, at=ctx.clock()))
+        uow.commit()
+    return referral
+
+
+@service_action(Action.CASE_LEGAL_HOLD)
+def set_legal_hold(
+    ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, hold: bool = True
+) -> Case:
+    """Put a case on legal hold (it cannot be erased) or release it."""
+    with ctx.database.uow() as uow:
+        before = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CASE_LEGAL_HOLD, before)
+        after = attrs.evolve(before, legal_hold=hold)
+        _save(ctx, uow, before, after)
+        uow.commit()
+    return after
+
+
+@service_action(Action.STAFF_MANAGE)
+def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Specialist:
+    """Create or update a staff record (roles, specialisms, languages, capacity)."""
+    ctx.policy.require(actor, Action.STAFF_MANAGE)
+    with ctx.database.uow() as uow:
+        existing = uow.staff.by_email(specialist.email)
+        if existing is not None and existing.id != specialist.id:
+            raise DomainError(f"A staff member with the email {specialist.email!r} already exists.")
+        uow.staff.save(specialist)
+        uow.commit()
+    return specialist

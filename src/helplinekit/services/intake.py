@@ -1,0 +1,257 @@
+"""Intake: receive, commit, acknowledge.
+
+In one short transaction: de-duplicate on (channel, provider message id), find the caller
+through the blind index, find or open the contact and the case, store the message
+encrypted, enqueue a triage job. Commit, then acknowledge. No plugin code runs inside this
+transaction, so a faulty plugin can never lose a survivor's message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from attrs import frozen
+from sqlalchemy.exc import IntegrityError
+
+from helplinekit.contracts.channel import (
+    ChannelEvent,
+    ChannelEventKind,
+    InboundMessage,
+    InboundRequest,
+    ParsedEvent,
+    StatusUpdate,
+)
+from helplinekit.domain import (
+    URN,
+    Caller,
+    Case,
+    CaseAttributes,
+    CaseStatus,
+    Consent,
+    Contact,
+    ContactKind,
+    Direction,
+    Message,
+    SafeContactMethod,
+    Task,
+    TaskKind,
+)
+from helplinekit.services.context import ServiceContext
+
+TRIAGE_JOB = "triage"
+#: When staff should answer a survivor who named a safe channel instead of the web page.
+CALLBACK_DUE = timedelta(hours=24)
+
+
+@frozen
+class IntakeResult:
+    """What happened to one inbound message.
+
+    Attributes:
+        stored: a new message was stored (False for a duplicate delivery).
+        duplicate: the same provider message was already stored.
+        case_id: the case it joined (None for a duplicate).
+        case_reference: that case's reference.
+        message_id: the stored message's id.
+        opened_case: a new case was opened for it.
+    """
+
+    stored: bool
+    duplicate: bool = False
+    case_id: uuid.UUID | None = None
+    case_reference: str | None = None
+    message_id: uuid.UUID | None = None
+    opened_case: bool = False
+
+
+def _kind(channel: str) -> ContactKind:
+    return ContactKind.WEB_FORM if channel == "web.form" else ContactKind.MESSAGE_THREAD
+
+
+def receive_message(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
+    """Store one inbound message durably; return once it is committed."""
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        if uow.messages.seen(event.channel, event.provider_message_id):
+            return IntakeResult(stored=False, duplicate=True)
+
+        caller = None if event.new_contact else uow.callers.find_by_urn(event.urn)
+        if caller is None:
+            caller = _new_caller(event, now)
+            uow.callers.add(caller)
+            case = None
+        else:
+            case = uow.cases.joinable_case_for(caller.id)
+
+        opened = case is None
+        reopened_from: CaseStatus | None = None
+        if case is None:
+            case = Case(
+                reference=uow.cases.next_reference(ctx.config.helpline.reference_prefix, now.year),
+                caller_id=caller.id,
+                language=_language(ctx, event),
+                attributes=CaseAttributes(first_contact_channel=event.channel),
+                opened_at=now,
+            )
+            uow.cases.add(case)
+        elif case.status is CaseStatus.RESOLVED:
+            # The survivor wrote again about a resolved case: reopen it so it is seen.
+            reopened_from = case.status
+            case = case.transition(CaseStatus.IN_PROGRESS, at=now)
+            uow.cases.save(case)
+
+        contact = (
+            None
+            if opened or event.new_contact
+            else uow.contacts.ongoing(case.id, event.channel, now)
+        )
+        if contact is None:
+            contact = Contact(
+                caller_id=caller.id,
+                case_id=case.id,
+                channel=event.channel,
+                kind=_kind(event.channel),
+                is_first_contact=opened,
+                started_at=now,
+            )
+            uow.contacts.add(contact, address=event.urn)
+
+        message = Message(
+            contact_id=contact.id,
+            direction=Direction.INBOUND,
+            channel=event.channel,
+            provider_message_id=event.provider_message_id,
+            body=event.body,
+            attachments=event.attachments,
+            created_at=now,
+        )
+        uow.messages.add(message, case.id)
+        uow.jobs.enqueue(TRIAGE_JOB, now, case_id=case.id, message_id=message.id)
+
+        safe_contact = event.fields.get("safe_contact")
+        if opened and isinstance(safe_contact, URN):
+            # The survivor named a channel to be answered on; until that channel can send,
+            # a person calls or writes back by hand.
+            uow.tasks.save(
+                Task(
+                    case_id=case.id,
+                    kind=TaskKind.CALLBACK,
+                    title="Answer the survivor on the contact method they marked safe.",
+                    due_at=now + CALLBACK_DUE,
+                )
+            )
+
+        committed_case = case
+        if opened:
+            uow.after_commit(lambda: ctx.notify("case_opened", case=committed_case))
+        if reopened_from is not None:
+            previous = reopened_from
+            uow.after_commit(
+                lambda: ctx.notify("case_status_changed", case=committed_case, previous=previous)
+            )
+        uow.after_commit(
+            lambda: ctx.notify("message_received", case=committed_case, message=message)
+        )
+        try:
+            uow.commit()
+        except IntegrityError:
+            # Two deliveries of the same message raced past the check; the other one won.
+            uow.rollback()
+            return IntakeResult(stored=False, duplicate=True)
+    return IntakeResult(
+        stored=True,
+        case_id=case.id,
+        case_reference=case.reference,
+        message_id=message.id,
+        opened_case=opened,
+    )
+
+
+def _new_caller(event: InboundMessage, now: object) -> Caller:
+    fields = event.fields
+    gave_consent = bool(fields.get("consent_services") or fields.get("consent_statistics"))
+    consent = Consent(
+        services=bool(fields.get("consent_services")),
+        anonymised_statistics=bool(fields.get("consent_statistics")),
+        recorded_at=now if gave_consent else None,  # type: ignore[arg-type]
+    )
+    safe = fields.get("safe_contact")
+    return Caller(
+        contact_points=[event.urn],
+        display_name=event.display_name,
+        consent=consent,
+        safe_contact_methods=[SafeContactMethod(urn=safe)] if isinstance(safe, URN) else [],
+        created_at=now,  # type: ignore[arg-type]
+    )
+
+
+def _language(ctx: ServiceContext, event: InboundMessage) -> str:
+    chosen = event.fields.get("language")
+    if isinstance(chosen, str) and chosen in ctx.config.languages.enabled:
+        return chosen
+    return ctx.config.languages.default
+
+
+@frozen
+class ReceiveResult:
+    """What a channel request produced, for the answer to the provider."""
+
+    events: tuple[ParsedEvent, ...]
+    results: tuple[IntakeResult, ...]
+
+
+def receive_request(
+    ctx: ServiceContext, channel_name: str, request: InboundRequest
+) -> ReceiveResult:
+    """Verify and parse a provider's request, then store each event.
+
+    Raises the channel's VerificationFailed or ChannelError before anything is stored.
+    """
+    channel = ctx.channels.get(channel_name)
+    if channel is None:
+        raise LookupError(f"Channel {channel_name!r} is not enabled in this deployment.")
+    channel.verify(request)
+    events = tuple(channel.parse(request))
+    results = []
+    for event in events:
+        if isinstance(event, InboundMessage):
+            results.append(receive_message(ctx, event))
+        elif isinstance(event, StatusUpdate):
+            record_status(ctx, event)
+        elif (
+            isinstance(event, ChannelEvent)
+            and event.urn is not None
+            and event.kind in (ChannelEventKind.opted_out, ChannelEventKind.blocked)
+        ):
+            block_address(ctx, event.channel, event.urn)
+    return ReceiveResult(events=events, results=tuple(results))
+
+
+def block_address(ctx: ServiceContext, channel: str, address: URN) -> None:
+    """Never send to ``address`` on ``channel`` again (it opted out or blocked us)."""
+    with ctx.database.uow() as uow:
+        uow.contacts.block(channel, address, ctx.clock())
+        uow.commit()
+
+
+def record_status(ctx: ServiceContext, update: StatusUpdate) -> None:
+    """Record a delivery report against the outbound message it concerns."""
+    from sqlalchemy import select
+
+    from helplinekit.db.models import OutboxRow
+
+    with ctx.database.uow() as uow:
+        digest = uow.messages.provider_hash(update.channel, update.provider_message_id)
+        row = uow.session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.channel == update.channel, OutboxRow.provider_message_hash == digest
+            )
+        ).first()
+        if row is None:
+            return
+        uow.messages.set_delivery(row.message_id, update.status.value)
+        if update.stop_contacting:
+            address = uow.contacts.address(row.contact_id)
+            uow.contacts.block(update.channel, address, ctx.clock())
+        uow.commit()

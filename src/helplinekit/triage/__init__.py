@@ -1,0 +1,1 @@
+"""Built-in triage plugins: the default router and a keyword risk reader."""
