@@ -24,7 +24,16 @@ def build_cli(pm: object | None = None) -> click.Group:
 
     :param pm: a plugin manager; built from the installed plugins when None.
     """
-    from helplinekit.cli import config_cmd, keys_cmd, plugins_cmd
+    from helplinekit.cli import (
+        cases_cmd,
+        config_cmd,
+        db_cmd,
+        keys_cmd,
+        plugins_cmd,
+        simulate_cmd,
+        staff_cmd,
+        worker_cmd,
+    )
     from helplinekit.cli.state import State
 
     if pm is None:
@@ -32,7 +41,9 @@ def build_cli(pm: object | None = None) -> click.Group:
 
         pm = get_plugin_manager()
 
-    @click.group(context_settings=CONTEXT_SETTINGS)
+    from helplinekit.cli.errors import FriendlyGroup
+
+    @click.group(cls=FriendlyGroup, context_settings=CONTEXT_SETTINGS)
     @click.version_option(__version__, "--version", prog_name="helplinekit")
     @click.pass_context
     def cli(ctx: click.Context) -> None:
@@ -42,6 +53,11 @@ def build_cli(pm: object | None = None) -> click.Group:
     cli.add_command(plugins_cmd.plugins)
     cli.add_command(config_cmd.config)
     cli.add_command(keys_cmd.keys)
+    cli.add_command(db_cmd.db)
+    cli.add_command(staff_cmd.staff)
+    cli.add_command(simulate_cmd.simulate)
+    cli.add_command(cases_cmd.cases)
+    cli.add_command(worker_cmd.worker)
     pm.hook.register_commands(cli=cli)  # type: ignore[attr-defined]
     return cli
 

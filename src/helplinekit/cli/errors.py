@@ -15,11 +15,14 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "bad input or set-up", each with a message that says the fix."""
     from pluggy import PluginValidationError
 
+    from helplinekit.api import StartupError
     from helplinekit.config import ConfigError
     from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.domain.errors import DomainError
     from helplinekit.i18n import CatalogError
     from helplinekit.registry import RegistrationError
+    from helplinekit.security.crypto import DecryptionError
+    from helplinekit.security.policy import AccessDenied, PolicyError
 
     return (
         ConfigError,
@@ -28,6 +31,10 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         CatalogError,
         RegistrationError,
         PluginValidationError,
+        StartupError,
+        AccessDenied,
+        PolicyError,
+        DecryptionError,
     )
 
 
@@ -40,6 +47,16 @@ def describe(error: BaseException) -> str:
             "cause; fix the plugin or disable it with HELPLINEKIT_DISABLE_PLUGINS."
         )
     return str(error)
+
+
+class FriendlyGroup(click.Group):
+    """A group that turns user errors raised in any command into ``Error: …`` messages."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except user_error_types() as error:
+            raise click.ClickException(describe(error)) from None
 
 
 def run_without_traceback(build: Callable[[], click.Group], argv: Sequence[str] | None) -> int:

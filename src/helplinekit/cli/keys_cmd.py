@@ -32,6 +32,13 @@ def init(state: object, config_path: str | None) -> None:
         provider.key_encryption_key()  # still refuse a damaged or world-readable file
         click.echo(f"A key file already exists at {existing}; it was kept unchanged.")
         return
+    if _database_has_data(helpline.database_url):
+        # Never make a new key for existing data: it could not read it, and staff might
+        # then start over on a database nobody can decrypt.
+        raise click.ClickException(
+            "The database already holds data encrypted with this helpline's key, so no new "
+            f"key was made. Restore the key file from your backup to {existing}."
+        )
     path = provider.create()
     click.echo(f"Created the key file {path} (readable only by you).")
     click.echo(
@@ -39,3 +46,23 @@ def init(state: object, config_path: str | None) -> None:
         "encrypted USB drive kept in a safe, or a password manager's secure file store).\n"
         "Without this file the helpline's data cannot be read by anyone, including you."
     )
+
+
+def _database_has_data(url: str) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    from helplinekit.db.engine import make_engine
+    from helplinekit.db.migrate import has_data
+
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        if not Path(url.removeprefix("sqlite:///")).exists():
+            return False
+    engine = make_engine(url)
+    try:
+        return has_data(engine)
+    except OperationalError:
+        return False  # no database to speak of yet
+    finally:
+        engine.dispose()

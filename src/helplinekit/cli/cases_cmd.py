@@ -1,0 +1,161 @@
+"""``helplinekit cases …``: list and show cases as a named staff member."""
+
+from __future__ import annotations
+
+import click
+
+from helplinekit.cli.helpers import as_option
+from helplinekit.cli.options import config_option, json_option
+
+
+@click.group()
+def cases() -> None:
+    """Work with cases (what you see depends on who you are acting as)."""
+
+
+def _choice(enum_class: type) -> click.Choice:
+    return click.Choice([member.value for member in enum_class], case_sensitive=False)
+
+
+from helplinekit.domain import CaseStatus, RiskLevel  # noqa: E402  (light: attrs enums)
+
+
+@cases.command("list")
+@click.option(
+    "--status", "statuses", multiple=True, type=_choice(CaseStatus), help="Only these statuses."
+)
+@click.option(
+    "--risk", "risks", multiple=True, type=_choice(RiskLevel), help="Only these risk levels."
+)
+@click.option("--mine", is_flag=True, help="Only cases assigned to me.")
+@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@as_option
+@json_option
+@config_option
+@click.pass_obj
+def list_(
+    state: object,
+    statuses: tuple[str, ...],
+    risks: tuple[str, ...],
+    mine: bool,
+    limit: int,
+    offset: int,
+    acting_as: str | None,
+    as_json: bool,
+    config_path: str | None,
+) -> None:
+    """List the cases you may see, high risk first."""
+    import json
+
+    from helplinekit.cli.helpers import acting, open_helpline
+    from helplinekit.db.repos.cases import CaseFilters
+
+    with open_helpline(state, config_path) as helpline:
+        actor = acting(helpline, acting_as)
+        filters = CaseFilters(
+            statuses=frozenset(CaseStatus(s) for s in statuses),
+            risk_levels=frozenset(RiskLevel(r) for r in risks),
+            assigned_to=actor.id if mine else None,
+        )
+        page = helpline.list_cases(actor, filters, limit=limit, offset=offset)
+    rows = [
+        {
+            "reference": case.reference,
+            "status": case.status.value,
+            "risk": case.risk_level.value,
+            "categories": list(case.categories),
+            "assigned": len(case.assignments),
+            "opened": case.opened_at.strftime("%Y-%m-%d %H:%M"),
+            "manual_triage": case.needs_manual_triage,
+        }
+        for case in page.cases
+    ]
+    if as_json:
+        click.echo(json.dumps({"total": page.total, "cases": rows}, indent=2))
+        return
+    if not rows:
+        click.echo("No cases to show.")
+        return
+    click.echo(
+        f"{'REFERENCE':<16} {'STATUS':<18} {'RISK':<8} {'ASSIGNED':<8} OPENED            CATEGORIES"
+    )
+    for row in rows:
+        flag = " (needs manual triage)" if row["manual_triage"] else ""
+        click.echo(
+            f"{row['reference']:<16} {row['status']:<18} {row['risk']:<8} {row['assigned']:<8} "
+            f"{row['opened']:<17} {', '.join(row['categories']) or '-'}{flag}"
+        )
+    shown = f"{offset + 1}–{offset + len(rows)}"
+    click.echo(f"\n{shown} of {page.total} case(s).")
+
+
+@cases.command()
+@click.argument("reference")
+@as_option
+@config_option
+@click.pass_obj
+def show(state: object, reference: str, acting_as: str | None, config_path: str | None) -> None:
+    """Show one case: what you may see of its timeline, notes and tasks."""
+    from helplinekit.cli.helpers import acting, open_helpline
+    from helplinekit.security.policy import AccessDenied, Action
+
+    with open_helpline(state, config_path) as helpline:
+        actor = acting(helpline, acting_as)
+        case = helpline.view_case(actor, reference)
+        policy = helpline.context.policy
+        facts = {"status": case.status, "assignee_ids": case.assignee_ids}
+        timeline = (
+            helpline.read_timeline(actor, case.id)
+            if policy.allows(actor, Action.CASE_READ_MESSAGES, **facts)
+            else None
+        )
+        notes = (
+            helpline.read_notes(actor, case.id)
+            if policy.allows(actor, Action.NOTE_READ, **facts)
+            else None
+        )
+        try:
+            tasks = helpline.list_tasks(actor, case.id)
+        except AccessDenied:
+            tasks = None
+    click.echo(f"Case {case.reference}  [{case.status.value}]  risk {case.risk_level.value}")
+    click.echo(
+        f"  opened {case.opened_at:%Y-%m-%d %H:%M} UTC; language {case.language or '-'}; "
+        f"jurisdiction {case.jurisdiction or '-'}"
+    )
+    click.echo(f"  categories: {', '.join(case.categories) or '-'}")
+    click.echo(f"  needs: {', '.join(sorted(case.specialisms_needed)) or '-'}")
+    for assignment in case.assignments:
+        what = assignment.specialism.value if assignment.specialism else "owner"
+        click.echo(f"  assigned: {assignment.specialist_id} ({what})")
+    if case.needs_manual_triage:
+        click.echo("  ! needs manual triage")
+    if timeline is None:
+        click.echo("\nTimeline: not shown (your role does not read this case's messages).")
+    else:
+        click.echo("\nTimeline:")
+        for entry in timeline:
+            contact = entry.contact
+            first = "first contact" if contact.is_first_contact else "follow-up"
+            click.echo(
+                f"  — {contact.kind.value} on {contact.channel}, {first}, "
+                f"{contact.started_at:%Y-%m-%d %H:%M}"
+            )
+            if contact.summary:
+                click.echo(f"    summary: {contact.summary}")
+            for message, delivery in entry.messages:
+                arrow = "<" if message.direction.value == "inbound" else ">"
+                status = f" [{delivery}]" if delivery else ""
+                click.echo(f"    {arrow} {message.created_at:%H:%M} {message.body}{status}")
+    if notes is not None:
+        click.echo(
+            "\nNotes (the sections your work needs):" if notes else "\nNotes: none you may read."
+        )
+        for note in notes:
+            click.echo(f"  [{note.section.value}] {note.created_at:%Y-%m-%d}: {note.body}")
+    if tasks:
+        click.echo("\nTasks:")
+        for task in tasks:
+            done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
+            click.echo(f"  [{task.kind.value}] {task.title} ({done})")
