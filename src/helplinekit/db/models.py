@@ -165,6 +165,13 @@ class StaffRow(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[timestamp]
+    # Login: an Argon2id hash; a TOTP secret encrypted under the staff member's data key;
+    # the last TOTP time step used (so each code works once); hashed recovery codes.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    totp_secret: Mapped[bytes | None] = encrypted("staff")
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_enrolled_at: Mapped[timestamp | None]
+    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class ContactRow(Base):
@@ -313,6 +320,66 @@ class ContactBlockRow(Base):
     created_at: Mapped[timestamp]
 
 
+class LoginThrottleRow(Base):
+    """Failed sign-ins per account key (an HMAC of the email, known account or not).
+
+    Keyed the same way for unknown emails, so throttling never reveals who has an account;
+    it only slows attempts down, so an abuser cannot lock a staff member out.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    blocked_until: Mapped[timestamp | None]
+    last_failure_at: Mapped[timestamp]
+
+
+class BreakGlassRow(Base):
+    """Emergency access to one case, with a written reason, for a limited time."""
+
+    __tablename__ = "break_glass"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff.id"), index=True)
+    reason: Mapped[bytes] = encrypted("case")
+    created_at: Mapped[timestamp]
+    expires_at: Mapped[timestamp]
+    reviewed_by: Mapped[uuid.UUID | None]
+    reviewed_at: Mapped[timestamp | None]
+
+
+class AuditHeadRow(Base):
+    """The chain's head: one row, locked by every writer so sequence numbers have no gaps."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditRow(Base):
+    """One audited operation. Never names, numbers, search terms or note text."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[timestamp]
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[uuid.UUID | None]
+    os_user: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_kind: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, object]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 def encrypted_columns() -> list[tuple[str, str, str]]:
     """Every encrypted column as ``(table, column, owner)``, read from the model metadata."""
     return [
@@ -326,7 +393,10 @@ def encrypted_columns() -> list[tuple[str, str, str]]:
 __all__ = [
     "NAMING_CONVENTION",
     "AssignmentRow",
+    "AuditHeadRow",
+    "AuditRow",
     "Base",
+    "BreakGlassRow",
     "CallerIndexRow",
     "CallerRow",
     "CaseCounterRow",
@@ -335,6 +405,7 @@ __all__ = [
     "ContactRow",
     "DataKeyRow",
     "JobRow",
+    "LoginThrottleRow",
     "MessageRow",
     "NoteRow",
     "OutboxRow",

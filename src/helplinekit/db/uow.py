@@ -28,6 +28,7 @@ from helplinekit.db.repos import (
     StaffRepository,
     TaskRepository,
 )
+from helplinekit.db.repos.audit import AuditRepository
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -83,6 +84,7 @@ class UnitOfWork:
     staff: StaffRepository
     jobs: JobRepository
     outbox: OutboxRepository
+    audit: AuditRepository
 
     def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self.database = database
@@ -105,6 +107,7 @@ class UnitOfWork:
         self.staff = StaffRepository(*parts)
         self.jobs = JobRepository(*parts)
         self.outbox = OutboxRepository(*parts)
+        self.audit = AuditRepository(*parts)
         return self
 
     def after_commit(self, callback: Callable[[], None]) -> None:

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Who a data key belongs to: one key per caller, one per case.
-OWNER_KINDS: frozenset[str] = frozenset({"caller", "case"})
+OWNER_KINDS: frozenset[str] = frozenset({"caller", "case", "staff"})
 
 _FORMAT_V1 = b"\x01"
 _NONCE_BYTES = 12

@@ -43,6 +43,7 @@ from helplinekit.domain import (
 )
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
+from helplinekit.services.audit_trail import audit, audit_now
 from helplinekit.services.context import ServiceContext
 
 
@@ -83,9 +84,22 @@ def _require(
     case: Case,
     section: NoteSection | None = None,
 ) -> None:
-    ctx.policy.require(
-        actor, action, status=case.status, assignee_ids=case.assignee_ids, section=section
-    )
+    try:
+        ctx.policy.require(
+            actor, action, status=case.status, assignee_ids=case.assignee_ids, section=section
+        )
+    except AccessDenied:
+        # Refusals are audited too: probing for cases leaves a trace.
+        audit_now(
+            ctx,
+            actor,
+            "access.denied",
+            "case",
+            case.id,
+            attempted=action.value,
+            section=section.value if section else None,
+        )
+        raise
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -106,6 +120,14 @@ def list_cases(
     with ctx.database.uow(read_only=True) as uow:
         cases = uow.cases.list(scope, filters, limit=limit, offset=offset)
         total = uow.cases.count(scope, filters)
+    audit_now(
+        ctx,
+        actor,
+        "case.list",
+        kind="filtered" if filters != CaseFilters() else "queue",
+        result_count=total,
+        page_size=len(cases),
+    )
     return Page(tuple(cases), total)
 
 
@@ -115,6 +137,7 @@ def view_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> C
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
     _require(ctx, actor, Action.CASE_VIEW, case)
+    audit_now(ctx, actor, "case.view", "case", case.id)
     return case
 
 
@@ -131,6 +154,7 @@ def read_timeline(
         for contact in uow.contacts.for_case(case.id):
             own = tuple(item for item in messages if item[0].contact_id == contact.id)
             entries.append(TimelineEntry(contact=contact, messages=own))
+    audit_now(ctx, actor, "case.read_messages", "case", case.id, message_count=len(messages))
     return entries
 
 
@@ -140,7 +164,18 @@ def read_notes(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.NOTE_READ, case)
-        return uow.notes.for_case(case.id, ctx.policy.sections(actor))
+        sections = ctx.policy.sections(actor)
+        notes = uow.notes.for_case(case.id, sections)
+    audit_now(
+        ctx,
+        actor,
+        "note.read",
+        "case",
+        case.id,
+        sections=[section.value for section in sections],
+        note_count=len(notes),
+    )
+    return notes
 
 
 @service_action(Action.TASK_MANAGE)
@@ -148,7 +183,9 @@ def list_tasks(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.TASK_MANAGE, case)
-        return uow.tasks.for_case(case.id)
+        tasks = uow.tasks.for_case(case.id)
+    audit_now(ctx, actor, "task.list", "case", case.id, task_count=len(tasks))
+    return tasks
 
 
 @service_action(Action.REFERRAL_MANAGE)
@@ -156,7 +193,9 @@ def list_referrals(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.REFERRAL_MANAGE, case)
-        return uow.referrals.for_case(case.id)
+        referrals = uow.referrals.for_case(case.id)
+    audit_now(ctx, actor, "referral.list", "case", case.id, referral_count=len(referrals))
+    return referrals
 
 
 # -- contacts ------------------------------------------------------------------------------
@@ -233,6 +272,7 @@ def open_case_from_contact(
         uow.contacts.add(contact, address=contact_point)
         committed = case
         uow.after_commit(lambda: ctx.notify("case_opened", case=committed))
+        audit(ctx, uow, actor, "case.open", "case", case.id, kind=kind.value)
         uow.commit()
     return case
 
@@ -280,6 +320,7 @@ def record_contact(
         )
         # A call comes from a contact point already on record, or from one not given.
         uow.contacts.add(contact, address=None)
+        audit(ctx, uow, actor, "contact.record", "case", case.id, kind=kind.value)
         uow.commit()
     return contact
 
@@ -327,6 +368,7 @@ def triage_case(
         if after.status is CaseStatus.NEW:
             after = after.transition(CaseStatus.TRIAGED, at=ctx.clock())
         _save(ctx, uow, before, after)
+        audit(ctx, uow, actor, "case.triage", "case", after.id)
         uow.commit()
     from helplinekit.services.triage import route
 
@@ -361,6 +403,16 @@ def assign(
             )
         )
         _save(ctx, uow, before, after)
+        audit(
+            ctx,
+            uow,
+            actor,
+            "case.assign",
+            "case",
+            after.id,
+            staff_id=str(specialist_id),
+            specialism=specialism.value if specialism else None,
+        )
         uow.commit()
     return after
 
@@ -379,6 +431,16 @@ def change_status(
         _require(ctx, actor, Action.CASE_CHANGE_STATUS, before)
         after = before.transition(to, at=ctx.clock())
         _save(ctx, uow, before, after)
+        audit(
+            ctx,
+            uow,
+            actor,
+            "case.change_status",
+            "case",
+            after.id,
+            previous=before.status.value,
+            status=after.status.value,
+        )
         uow.commit()
     return after
 
@@ -390,6 +452,7 @@ def close_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
         _require(ctx, actor, Action.CASE_CLOSE, before)
         after = before.transition(CaseStatus.CLOSED, at=ctx.clock())
         _save(ctx, uow, before, after)
+        audit(ctx, uow, actor, "case.close", "case", after.id, previous=before.status.value)
         uow.commit()
     return after
 
@@ -407,6 +470,7 @@ def add_note(
             case_id=case.id, section=section, author_id=actor.id, body=body, created_at=ctx.clock()
         )
         uow.notes.add(note)
+        audit(ctx, uow, actor, "note.write", "case", case.id, section=section.value)
         uow.commit()
     return note
 
@@ -450,6 +514,7 @@ def queue_reply(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, bo
             body=body,
             now=now,
         )
+        audit(ctx, uow, actor, "reply.queue", "case", case.id, channel=contact.channel)
         uow.commit()
     return message
 
@@ -470,6 +535,7 @@ def create_task(
         _require(ctx, actor, Action.TASK_MANAGE, case)
         task = Task(case_id=case.id, kind=kind, title=title, due_at=due_at, assignee_id=assignee_id)
         uow.tasks.save(task)
+        audit(ctx, uow, actor, "task.create", "case", case.id, kind=kind.value)
         uow.commit()
     return task
 
@@ -484,6 +550,7 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: uuid.UUID) -> Task
         _require(ctx, actor, Action.TASK_MANAGE, case)
         task = task.complete(by=actor.id, at=ctx.clock())
         uow.tasks.save(task)
+        audit(ctx, uow, actor, "task.complete", "case", case.id)
         uow.commit()
     return task
 
@@ -517,6 +584,16 @@ def propose_referral(
             updated_at=now,
         )
         uow.referrals.save(referral)
+        audit(
+            ctx,
+            uow,
+            actor,
+            "referral.propose",
+            "case",
+            case.id,
+            partner=partner_key,
+            sections=[x.value for x in referral.shared_sections],
+        )
         uow.commit()
     return referral
 
@@ -541,6 +618,7 @@ def update_referral(
             CaseStatus.IN_PROGRESS,
         ):
             _save(ctx, uow, case, case.transition(CaseStatus.REFERRED, at=ctx.clock()))
+        audit(ctx, uow, actor, "referral.update", "case", case.id, status=to.value)
         uow.commit()
     return referral
 
@@ -555,6 +633,7 @@ def set_legal_hold(
         _require(ctx, actor, Action.CASE_LEGAL_HOLD, before)
         after = attrs.evolve(before, legal_hold=hold)
         _save(ctx, uow, before, after)
+        audit(ctx, uow, actor, "case.legal_hold", "case", after.id, hold=hold)
         uow.commit()
     return after
 
@@ -568,5 +647,15 @@ def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Spe
         if existing is not None and existing.id != specialist.id:
             raise DomainError(f"A staff member with the email {specialist.email!r} already exists.")
         uow.staff.save(specialist)
+        audit(
+            ctx,
+            uow,
+            actor,
+            "staff.save",
+            "staff",
+            specialist.id,
+            roles=[r.value for r in specialist.roles],
+            active=specialist.active,
+        )
         uow.commit()
     return specialist

@@ -36,6 +36,7 @@ class ServiceContext:
         policy: the access policy, tightened by ``[policy]``.
         channels: the enabled channels, instantiated with their settings.
         clock: the current time (tests move it).
+        os_user: the operating-system user running a CLI command, for the audit log.
     """
 
     config: HelplineConfig
@@ -45,6 +46,7 @@ class ServiceContext:
     policy: Policy
     channels: Mapping[str, Any] = field(factory=dict)
     clock: Callable[[], datetime] = utc_now
+    os_user: str | None = None
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook; a failing listener is logged by type and ignored."""
