@@ -113,6 +113,20 @@ def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
         _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def another_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A second empty PostgreSQL database (e.g. to restore a backup into)."""
+    admin = request.getfixturevalue("postgres_admin")
+    from sqlalchemy.engine import make_url
+
+    name = f"hk_test_{uuid.uuid4().hex[:12]}"
+    _admin_execute(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database URL: a SQLite file, then (second run) a PostgreSQL database."""

@@ -99,9 +99,12 @@ class Helpline:
         problems = helpline.check_against(registries)
         if problems:
             raise StartupError("\n".join(problems))
+        from helplinekit.services.retention import RetentionConfigError, RetentionRules
+
         try:
             policy = Policy.from_config(helpline.extra.get("policy"))
-        except PolicyError as error:
+            RetentionRules.from_config(helpline.extra.get("retention"))
+        except (PolicyError, RetentionConfigError) as error:
             raise StartupError(f"{helpline.path}: {error}") from None
 
         provider_class = registries.key_providers.get(helpline.keys.provider)
@@ -148,6 +151,7 @@ class Helpline:
             policy=policy,
             channels=channels,
             clock=clock or utc_now,
+            key_provider=provider,
         )
         return cls(context)
 
@@ -233,6 +237,14 @@ class Helpline:
             total.errors.extend(report.errors)
         return total
 
+    # -- retention ---------------------------------------------------------------------
+
+    def run_retention(self) -> Any:
+        """Shred every closed case whose retention has ended (not those on legal hold)."""
+        from helplinekit.services.retention import run_retention
+
+        return run_retention(self.context)
+
     # -- casework ----------------------------------------------------------------------
 
     def list_cases(
@@ -244,12 +256,13 @@ class Helpline:
         return list_cases(self.context, actor, filters or CaseFilters(), limit=limit, offset=offset)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        # Every casework service is available as ``helpline.<service>(actor, …)``.
-        from helplinekit.services import casework
+        # Every service that acts for a person is ``helpline.<service>(actor, …)``.
+        from helplinekit.services import casework, erasure
         from helplinekit.services.actions import SERVICE_ACTIONS
 
-        if name in SERVICE_ACTIONS and hasattr(casework, name):
-            function = getattr(casework, name)
+        module = next((m for m in (casework, erasure) if hasattr(m, name)), None)
+        if name in SERVICE_ACTIONS and module is not None:
+            function = getattr(module, name)
 
             def bound(*args: Any, **kwargs: Any) -> Any:
                 return function(self.context, *args, **kwargs)
@@ -263,6 +276,7 @@ def _check_keys_match(database: Any) -> None:
     """Refuse to start when the keys cannot read the data already stored."""
     from sqlalchemy import select
 
+    from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.db.models import CallerIndexRow, DataKeyRow
     from helplinekit.security.crypto import DecryptionError, WrappedKey
 
@@ -274,6 +288,8 @@ def _check_keys_match(database: Any) -> None:
             database.wrapper.check_key(
                 row.owner_kind, row.id, WrappedKey(row.kek_version, row.wrapped)
             )
+        except KeyUnavailable as error:
+            raise StartupError(f"The keys cannot open this database: {error}") from None
         except DecryptionError:
             raise StartupError(
                 "The key-encryption key does not match the data in this database. Restore the "

@@ -25,11 +25,14 @@ def build_cli(pm: object | None = None) -> click.Group:
     :param pm: a plugin manager; built from the installed plugins when None.
     """
     from helplinekit.cli import (
+        audit_cmd,
+        backup_cmd,
         cases_cmd,
         config_cmd,
         db_cmd,
         keys_cmd,
         plugins_cmd,
+        retention_cmd,
         simulate_cmd,
         staff_cmd,
         worker_cmd,
@@ -58,6 +61,11 @@ def build_cli(pm: object | None = None) -> click.Group:
     cli.add_command(simulate_cmd.simulate)
     cli.add_command(cases_cmd.cases)
     cli.add_command(worker_cmd.worker)
+    cli.add_command(audit_cmd.audit)
+    cli.add_command(retention_cmd.retention)
+    cases_cmd.cases.add_command(retention_cmd.erase)
+    cli.add_command(backup_cmd.backup)
+    cli.add_command(backup_cmd.restore)
     pm.hook.register_commands(cli=cli)  # type: ignore[attr-defined]
     return cli
 

@@ -48,6 +48,35 @@ def init(state: object, config_path: str | None) -> None:
     )
 
 
+@keys.command()
+@click.option("--resume", is_flag=True, help="Finish an interrupted rotation without a new key.")
+@config_option
+@click.pass_obj
+def rotate(state: object, resume: bool, config_path: str | None) -> None:
+    """Re-wrap every data key under a new key-encryption key, then retire the old one."""
+    from rich.progress import Progress
+
+    from helplinekit.cli.helpers import open_helpline
+    from helplinekit.services.rotation import rotate_keys
+
+    with open_helpline(state, config_path) as helpline:
+        provider = helpline.context.key_provider
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Re-wrapping data keys", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = rotate_keys(
+                helpline.context, provider, start_new_key=not resume, progress=advance
+            )
+    click.echo(
+        f"Data keys re-wrapped under key version {report.version}: {report.rewrapped}. "
+        f"Retired key version(s): {', '.join(map(str, report.retired)) or 'none'}."
+    )
+    click.echo("Back up the key file again now: older backups of it cannot open the database.")
+
+
 def _database_has_data(url: str) -> bool:
     from sqlalchemy.exc import OperationalError
 

@@ -171,6 +171,61 @@ class KeyFileProvider:
         self._loaded = None
         return self.path
 
+    # -- rotation --------------------------------------------------------------------------
+
+    def _rewrite(self, change: Any) -> None:
+        if self._from_env() is not None:
+            raise KeyUnavailable(
+                f"The keys come from {KEK_ENV}/{INDEX_KEY_ENV}; rotate them where they are "
+                "set, not in a key file."
+            )
+        document = json.loads(self.path.read_text(encoding="utf-8"))
+        change(document)
+        # Written beside the old file and renamed over it: a crash leaves one or the other,
+        # never half a key file.
+        temporary = self.path.with_name(self.path.name + ".new")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path)
+        self._loaded = None
+
+    def add_version(self) -> int:
+        """Add a fresh key-encryption key and make it current; older ones stay readable."""
+        new_version = 0
+
+        def change(document: dict[str, Any]) -> None:
+            nonlocal new_version
+            new_version = max(int(v) for v in document["keks"]) + 1
+            document["keks"][str(new_version)] = base64.b64encode(
+                secrets.token_bytes(KEY_BYTES)
+            ).decode()
+            document["current"] = new_version
+
+        self._read_file()  # refuse a damaged or world-readable file before changing it
+        self._rewrite(change)
+        return new_version
+
+    def retire_versions(self, keep: int) -> list[int]:
+        """Remove every key-encryption key but ``keep`` (once nothing is wrapped with them)."""
+        retired: list[int] = []
+
+        def change(document: dict[str, Any]) -> None:
+            for version in list(document["keks"]):
+                if int(version) != keep:
+                    retired.append(int(version))
+                    del document["keks"][version]
+            document["current"] = keep
+
+        self._rewrite(change)
+        return retired
+
+    def versions(self) -> list[int]:
+        return sorted(self._load()["keks"])
+
 
 @hookimpl
 def register_key_providers(register: Register) -> None:

@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     CASE_CHANGE_STATUS = "case.change_status"
     CASE_CLOSE = "case.close"
     CASE_LEGAL_HOLD = "case.legal_hold"
+    CASE_ERASE = "case.erase"  # crypto-shred a case, or everything about a survivor
     CONTACT_RECORD = "contact.record"  # log a call or walk-in on an existing case
     CASE_OPEN = "case.open"  # log a call or walk-in from a new caller
     NOTE_READ = "note.read"
@@ -108,6 +109,7 @@ GRANTS: Mapping[tuple[Role, Action], Condition] = {
     **{(_S, a): Condition.ANY for a in (
         Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_TRIAGE, Action.CASE_ASSIGN,
         Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CASE_LEGAL_HOLD, Action.TASK_MANAGE,
+        Action.CASE_ERASE,
     )},
     # Admins: accounts and configuration; no case content, not even case lists.
     (_A, Action.STAFF_MANAGE): Condition.ANY,

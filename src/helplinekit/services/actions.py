@@ -18,6 +18,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 SERVICE_ACTIONS: dict[str, Action] = {}
 
 
+#: Modules whose services act for a person (imported by :func:`all_service_actions`).
+SERVICE_MODULES = (
+    "helplinekit.services.casework",
+    "helplinekit.services.erasure",
+)
+
+
+def all_service_actions() -> dict[str, Action]:
+    """Every service that acts for a person, with its policy action (imports them all)."""
+    import importlib
+
+    for module in SERVICE_MODULES:
+        importlib.import_module(module)
+    return dict(SERVICE_ACTIONS)
+
+
 def service_action(action: Action) -> Callable[[F], F]:
     def register(function: F) -> F:
         SERVICE_ACTIONS[function.__name__] = action

@@ -37,6 +37,7 @@ class ServiceContext:
         channels: the enabled channels, instantiated with their settings.
         clock: the current time (tests move it).
         os_user: the operating-system user running a CLI command, for the audit log.
+        key_provider: the deployment's key provider (for key rotation).
     """
 
     config: HelplineConfig
@@ -47,6 +48,7 @@ class ServiceContext:
     channels: Mapping[str, Any] = field(factory=dict)
     clock: Callable[[], datetime] = utc_now
     os_user: str | None = None
+    key_provider: Any = None
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook; a failing listener is logged by type and ignored."""

@@ -92,8 +92,9 @@ class CaseRepository(Repository):
             .returning(CaseCounterRow.last_number)
         ).scalar_one_or_none()
         if counter is None:
-            # First case of the year. On PostgreSQL a concurrent first insert would violate
-            # the primary key and the unit of work retries; SQLite's BEGIN IMMEDIATE serialises.
+            # First case of the year. On PostgreSQL a concurrent first insert violates the
+            # primary key here (IntegrityError) and intake runs its transaction again;
+            # SQLite's BEGIN IMMEDIATE serialises.
             counter = 1
             self.session.add(CaseCounterRow(year=year, last_number=1))
             self.session.flush()
@@ -110,7 +111,8 @@ class CaseRepository(Repository):
         self._fill(row, case)
         self.session.add(row)
         self.session.flush()
-        self._sync_assignments(case)
+        # A new case has no stored assignments: skip the SELECT on every case opened.
+        self._sync_assignments(case, stored=False)
 
     def save(self, case: Case) -> None:
         row = self.session.get(CaseRow, case.id)
@@ -132,13 +134,17 @@ class CaseRepository(Repository):
         row.closed_at = case.closed_at
         row.updated_at = datetime.now(UTC)
 
-    def _sync_assignments(self, case: Case) -> None:
-        existing = {
-            (row.specialist_id, row.specialism): row
-            for row in self.session.scalars(
-                select(AssignmentRow).where(AssignmentRow.case_id == case.id)
-            )
-        }
+    def _sync_assignments(self, case: Case, *, stored: bool = True) -> None:
+        existing = (
+            {
+                (row.specialist_id, row.specialism): row
+                for row in self.session.scalars(
+                    select(AssignmentRow).where(AssignmentRow.case_id == case.id)
+                )
+            }
+            if stored
+            else {}
+        )
         wanted = {
             (a.specialist_id, a.specialism.value if a.specialism else None): a
             for a in case.assignments
@@ -254,7 +260,11 @@ class CaseRepository(Repository):
         return self.session.scalars(select(CaseRow.id)).all()
 
     def _to_domain(self, row: CaseRow) -> Case:
-        attributes = self.keys.open(OWNER, row.id, TABLE, "attributes", row.id, row.attributes)
+        if row.status == CaseStatus.ERASED:
+            # Crypto-shredded: the key is gone, only the tombstone's plaintext remains.
+            attributes = _EMPTY_ATTRIBUTES
+        else:
+            attributes = self.keys.open(OWNER, row.id, TABLE, "attributes", row.id, row.attributes)
         assignments = [
             Assignment(
                 specialist_id=a.specialist_id,
@@ -298,6 +308,16 @@ class CaseRepository(Repository):
             opened_at=row.opened_at,
             closed_at=row.closed_at,
         )
+
+
+_EMPTY_ATTRIBUTES: dict[str, Any] = {
+    "victim_is_minor": None,
+    "ai_generated_content": None,
+    "perpetrator_relation": None,
+    "platforms": [],
+    "first_contact_channel": None,
+    "at_risk_identities": [],
+}
 
 
 def _text_type() -> Any:
