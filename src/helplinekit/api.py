@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
     from helplinekit.contracts.channel import InboundMessage, InboundRequest
     from helplinekit.db.repos.cases import CaseFilters
+    from helplinekit.domain import Specialist
     from helplinekit.security.crypto import FieldCipher
     from helplinekit.security.policy import Actor
+    from helplinekit.services.auth import TotpEnrolment
     from helplinekit.services.casework import Page
     from helplinekit.services.context import ServiceContext
     from helplinekit.services.intake import IntakeResult, ReceiveResult
@@ -197,6 +199,50 @@ class Helpline:
 
         return Actor.system()
 
+    # -- staff accounts: signing in ----------------------------------------------------
+
+    def authenticate(self, email: str, password: str, code: str) -> Actor:
+        """Sign a staff member in with their password and a one-time or recovery code.
+
+        Audited as ``login.ok`` or ``login.failed``; throttled per email.
+
+        :raises AuthenticationFailed: "Wrong email, password or code." whatever was wrong
+            (:class:`~helplinekit.services.auth.LoginThrottled` when attempts must wait).
+        """
+        from helplinekit.services.auth import authenticate
+
+        return authenticate(self.context, email, password, code)
+
+    def set_password(self, actor: Actor, email: str, password: str) -> None:
+        """Set a staff member's password (8 to 1024 characters; Argon2id)."""
+        from helplinekit.services.auth import set_password
+
+        set_password(self.context, actor, email, password)
+
+    def begin_totp_enrolment(self, actor: Actor, email: str) -> TotpEnrolment:
+        """Issue a new authenticator secret, its ``otpauth://`` URI and recovery codes."""
+        from helplinekit.services.auth import begin_totp_enrolment
+
+        return begin_totp_enrolment(self.context, actor, email)
+
+    def confirm_totp_enrolment(self, actor: Actor, email: str, code: str) -> None:
+        """Confirm a newly issued authenticator with the code it shows now."""
+        from helplinekit.services.auth import confirm_totp_enrolment
+
+        confirm_totp_enrolment(self.context, actor, email, code)
+
+    def disable_staff(self, actor: Actor, email: str) -> Specialist:
+        """Disable a staff account: no sign-in, no cases, no new work."""
+        from helplinekit.services.auth import disable_staff
+
+        return disable_staff(self.context, actor, email)
+
+    def enable_staff(self, actor: Actor, email: str) -> Specialist:
+        """Enable a disabled staff account again."""
+        from helplinekit.services.auth import enable_staff
+
+        return enable_staff(self.context, actor, email)
+
     # -- intake and the worker ---------------------------------------------------------
 
     def receive(self, channel: str, request: InboundRequest) -> ReceiveResult:
@@ -257,10 +303,10 @@ class Helpline:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         # Every service that acts for a person is ``helpline.<service>(actor, …)``.
-        from helplinekit.services import casework, erasure
+        from helplinekit.services import break_glass, casework, erasure
         from helplinekit.services.actions import SERVICE_ACTIONS
 
-        module = next((m for m in (casework, erasure) if hasattr(m, name)), None)
+        module = next((m for m in (casework, erasure, break_glass) if hasattr(m, name)), None)
         if name in SERVICE_ACTIONS and module is not None:
             function = getattr(module, name)
 

@@ -65,6 +65,8 @@ class Action(enum.StrEnum):
     TASK_MANAGE = "task.manage"
     REFERRAL_MANAGE = "referral.manage"
     STAFF_MANAGE = "staff.manage"
+    BREAK_GLASS = "case.break_glass"  # emergency access to one case, with a written reason
+    BREAK_GLASS_REVIEW = "break_glass.review"
 
 
 class Condition(enum.StrEnum):
@@ -104,12 +106,13 @@ GRANTS: Mapping[tuple[Role, Action], Condition] = {
         Action.NOTE_WRITE, Action.REPLY_SEND, Action.TASK_MANAGE, Action.REFERRAL_MANAGE,
     )},
     **{(role, Action.CASE_OPEN): Condition.ANY for role in _caseworkers},
+    **{(role, Action.BREAK_GLASS): Condition.ANY for role in (_I, *_caseworkers)},
     (_L, Action.CASE_LEGAL_HOLD): Condition.ASSIGNED,
     # Supervisors: assignment and status of every case, not its content.
     **{(_S, a): Condition.ANY for a in (
         Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_TRIAGE, Action.CASE_ASSIGN,
         Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CASE_LEGAL_HOLD, Action.TASK_MANAGE,
-        Action.CASE_ERASE,
+        Action.CASE_ERASE, Action.BREAK_GLASS_REVIEW,
     )},
     # Admins: accounts and configuration; no case content, not even case lists.
     (_A, Action.STAFF_MANAGE): Condition.ANY,
@@ -132,10 +135,13 @@ class Actor:
 
     Attributes:
         staff: the staff member, or None for the system.
+        grants: cases this staff member may work on through an active break-the-glass
+            grant (as if assigned, for the time the grant lasts).
         label: how the actor appears in errors and the audit log (an id, never a name).
     """
 
     staff: Specialist | None = None
+    grants: frozenset[uuid.UUID] = field(factory=frozenset)
 
     @classmethod
     def system(cls) -> Actor:
@@ -166,23 +172,36 @@ class Scope:
         everything: every case.
         assigned_to: cases assigned to this staff id.
         statuses: cases in these statuses.
+        case_ids: cases granted one by one (break-the-glass).
     A case is in scope when ``everything``, or it is assigned to ``assigned_to``, or its
-    status is in ``statuses``. An empty scope matches nothing.
+    status is in ``statuses``, or it is one of ``case_ids``. An empty scope matches nothing.
     """
 
     everything: bool = False
     assigned_to: uuid.UUID | None = None
     statuses: frozenset[CaseStatus] = field(factory=frozenset)
+    case_ids: frozenset[uuid.UUID] = field(factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
-        return not self.everything and self.assigned_to is None and not self.statuses
+        return (
+            not self.everything
+            and self.assigned_to is None
+            and not self.statuses
+            and not self.case_ids
+        )
 
-    def contains(self, status: CaseStatus, assignee_ids: Iterable[uuid.UUID]) -> bool:
+    def contains(
+        self,
+        status: CaseStatus,
+        assignee_ids: Iterable[uuid.UUID],
+        case_id: uuid.UUID | None = None,
+    ) -> bool:
         return (
             self.everything
             or (self.assigned_to is not None and self.assigned_to in set(assignee_ids))
             or status in self.statuses
+            or (case_id is not None and case_id in self.case_ids)
         )
 
 
@@ -241,6 +260,8 @@ class Policy:
         return Scope(
             assigned_to=actor.id if assigned else None,
             statuses=INTAKE_STATUSES if Condition.INTAKE in conditions else frozenset(),
+            # A break-the-glass grant counts as an assignment, for what assignment allows.
+            case_ids=actor.grants if assigned else frozenset(),
         )
 
     def allows(
@@ -251,6 +272,7 @@ class Policy:
         status: CaseStatus | None = None,
         assignee_ids: Iterable[uuid.UUID] = (),
         section: NoteSection | None = None,
+        case_id: uuid.UUID | None = None,
     ) -> bool:
         """Whether ``actor`` may do ``action`` (on a case in ``status`` with those assignees)."""
         if section is not None and section not in self.sections(actor):
@@ -259,7 +281,7 @@ class Policy:
         if status is None:
             # Actions that concern no particular case need an unconditional grant.
             return scope.everything
-        return scope.contains(status, assignee_ids)
+        return scope.contains(status, assignee_ids, case_id)
 
     def require(self, actor: Actor, action: Action, **case: Any) -> None:
         """Raise :class:`AccessDenied` unless :meth:`allows`."""

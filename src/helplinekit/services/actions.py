@@ -22,6 +22,7 @@ SERVICE_ACTIONS: dict[str, Action] = {}
 SERVICE_MODULES = (
     "helplinekit.services.casework",
     "helplinekit.services.erasure",
+    "helplinekit.services.break_glass",
 )
 
 

@@ -53,3 +53,14 @@ def audit_now(
     with ctx.database.uow() as uow:
         audit(ctx, uow, actor, action, object_kind, object_id, **details)
         uow.commit()
+
+
+def require_audited(ctx: ServiceContext, actor: Actor, action: Any) -> None:
+    """Check an action that concerns no particular case; audit a refusal, then raise it."""
+    from helplinekit.security.policy import AccessDenied
+
+    try:
+        ctx.policy.require(actor, action)
+    except AccessDenied:
+        audit_now(ctx, actor, "access.denied", None, None, attempted=action.value)
+        raise

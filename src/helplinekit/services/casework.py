@@ -43,7 +43,7 @@ from helplinekit.domain import (
 )
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
-from helplinekit.services.audit_trail import audit, audit_now
+from helplinekit.services.audit_trail import audit, audit_now, require_audited
 from helplinekit.services.context import ServiceContext
 
 
@@ -83,22 +83,30 @@ def _require(
     action: Action,
     case: Case,
     section: NoteSection | None = None,
+    uow: UnitOfWork | None = None,
 ) -> None:
+    from helplinekit.services.break_glass import with_grants
+
     try:
         ctx.policy.require(
-            actor, action, status=case.status, assignee_ids=case.assignee_ids, section=section
+            with_grants(ctx, actor),
+            action,
+            status=case.status,
+            assignee_ids=case.assignee_ids,
+            section=section,
+            case_id=case.id,
         )
     except AccessDenied:
         # Refusals are audited too: probing for cases leaves a trace.
-        audit_now(
-            ctx,
-            actor,
-            "access.denied",
-            "case",
-            case.id,
-            attempted=action.value,
-            section=section.value if section else None,
-        )
+        details = {"attempted": action.value, "section": section.value if section else None}
+        if uow is not None and not uow.read_only:
+            # Inside a write transaction (which holds SQLite's write lock) the entry goes into
+            # the same transaction, after dropping whatever the refused operation had begun.
+            uow.rollback()
+            audit(ctx, uow, actor, "access.denied", "case", case.id, **details)
+            uow.commit()
+        else:
+            audit_now(ctx, actor, "access.denied", "case", case.id, **details)
         raise
 
 
@@ -116,7 +124,9 @@ def list_cases(
 ) -> Page:
     """Cases the actor may see, high risk first; the count agrees with the scope."""
     filters = filters or CaseFilters()
-    scope = ctx.policy.scope(actor, Action.CASE_LIST)
+    from helplinekit.services.break_glass import with_grants
+
+    scope = ctx.policy.scope(with_grants(ctx, actor), Action.CASE_LIST)
     with ctx.database.uow(read_only=True) as uow:
         cases = uow.cases.list(scope, filters, limit=limit, offset=offset)
         total = uow.cases.count(scope, filters)
@@ -148,7 +158,7 @@ def read_timeline(
     """The case's contacts and their messages, in and out, oldest first."""
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.CASE_READ_MESSAGES, case)
+        _require(ctx, actor, Action.CASE_READ_MESSAGES, case, uow=uow)
         messages = uow.messages.for_case(case.id)
         entries = []
         for contact in uow.contacts.for_case(case.id):
@@ -163,7 +173,7 @@ def read_notes(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
     """The notes in the sections the actor's work needs; other sections are not decrypted."""
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.NOTE_READ, case)
+        _require(ctx, actor, Action.NOTE_READ, case, uow=uow)
         sections = ctx.policy.sections(actor)
         notes = uow.notes.for_case(case.id, sections)
     audit_now(
@@ -182,7 +192,7 @@ def read_notes(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
 def list_tasks(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> list[Task]:
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.TASK_MANAGE, case)
+        _require(ctx, actor, Action.TASK_MANAGE, case, uow=uow)
         tasks = uow.tasks.for_case(case.id)
     audit_now(ctx, actor, "task.list", "case", case.id, task_count=len(tasks))
     return tasks
@@ -192,7 +202,7 @@ def list_tasks(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
 def list_referrals(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> list[Referral]:
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
         referrals = uow.referrals.for_case(case.id)
     audit_now(ctx, actor, "referral.list", "case", case.id, referral_count=len(referrals))
     return referrals
@@ -233,7 +243,7 @@ def open_case_from_contact(
     The caller's number, if they gave one, is stored encrypted and indexed; it is used to
     reach them only if they said it is safe (``safe_contact``).
     """
-    ctx.policy.require(actor, Action.CASE_OPEN)
+    require_audited(ctx, actor, Action.CASE_OPEN)
     now = ctx.clock()
     channel = "phone" if kind is ContactKind.CALL else "in_person"
     with ctx.database.uow() as uow:
@@ -294,7 +304,7 @@ def record_contact(
     channel = "phone" if kind is ContactKind.CALL else "in_person"
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CONTACT_RECORD, case)
+        _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
         caller = uow.callers.get(case.caller_id)
         if any(v is not None for v in (consent_services, consent_referral, consent_statistics)):
             old = caller.consent
@@ -353,7 +363,7 @@ def triage_case(
     """Set what the case is about and what help it needs (a person's triage)."""
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CASE_TRIAGE, before)
+        _require(ctx, actor, Action.CASE_TRIAGE, before, uow=uow)
         after = before
         if categories is not None:
             after = after.categorise(categories, ctx.registries.build_taxonomy())
@@ -385,7 +395,7 @@ def assign(
 ) -> Case:
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CASE_ASSIGN, before)
+        _require(ctx, actor, Action.CASE_ASSIGN, before, uow=uow)
         specialist = uow.staff.get(specialist_id)
         if not specialist.active:
             raise DomainError(f"Staff member {specialist_id} is not active; activate them first.")
@@ -428,7 +438,7 @@ def change_status(
         raise DomainError("Only the erasure service can erase a case.")
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CASE_CHANGE_STATUS, before)
+        _require(ctx, actor, Action.CASE_CHANGE_STATUS, before, uow=uow)
         after = before.transition(to, at=ctx.clock())
         _save(ctx, uow, before, after)
         audit(
@@ -449,7 +459,7 @@ def change_status(
 def close_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> Case:
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CASE_CLOSE, before)
+        _require(ctx, actor, Action.CASE_CLOSE, before, uow=uow)
         after = before.transition(CaseStatus.CLOSED, at=ctx.clock())
         _save(ctx, uow, before, after)
         audit(ctx, uow, actor, "case.close", "case", after.id, previous=before.status.value)
@@ -465,7 +475,7 @@ def add_note(
         raise AccessDenied(Action.NOTE_WRITE, actor, "notes are written by staff")
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.NOTE_WRITE, case, section)
+        _require(ctx, actor, Action.NOTE_WRITE, case, section, uow=uow)
         note = Note(
             case_id=case.id, section=section, author_id=actor.id, body=body, created_at=ctx.clock()
         )
@@ -488,7 +498,7 @@ def queue_reply(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, bo
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.REPLY_SEND, case)
+        _require(ctx, actor, Action.REPLY_SEND, case, uow=uow)
         contacts = [c for c in uow.contacts.for_case(case.id) if c.channel in ctx.channels]
         if not contacts:
             raise DomainError(
@@ -532,7 +542,7 @@ def create_task(
 ) -> Task:
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.TASK_MANAGE, case)
+        _require(ctx, actor, Action.TASK_MANAGE, case, uow=uow)
         task = Task(case_id=case.id, kind=kind, title=title, due_at=due_at, assignee_id=assignee_id)
         uow.tasks.save(task)
         audit(ctx, uow, actor, "task.create", "case", case.id, kind=kind.value)
@@ -547,7 +557,7 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: uuid.UUID) -> Task
     with ctx.database.uow() as uow:
         task = uow.tasks.get(task_id)
         case = uow.cases.get(task.case_id)
-        _require(ctx, actor, Action.TASK_MANAGE, case)
+        _require(ctx, actor, Action.TASK_MANAGE, case, uow=uow)
         task = task.complete(by=actor.id, at=ctx.clock())
         uow.tasks.save(task)
         audit(ctx, uow, actor, "task.complete", "case", case.id)
@@ -572,7 +582,7 @@ def propose_referral(
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
-        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
         caller = uow.callers.get(case.caller_id)
         referral = Referral(
             case_id=case.id,
@@ -610,7 +620,7 @@ def update_referral(
     with ctx.database.uow() as uow:
         referral = uow.referrals.get(referral_id)
         case = uow.cases.get(referral.case_id, for_update=True)
-        _require(ctx, actor, Action.REFERRAL_MANAGE, case)
+        _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
         referral = referral.transition(to, at=ctx.clock(), outcome=outcome)
         uow.referrals.save(referral)
         if to is ReferralStatus.SENT and case.status in (
@@ -630,7 +640,7 @@ def set_legal_hold(
     """Put a case on legal hold (it cannot be erased) or release it."""
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
-        _require(ctx, actor, Action.CASE_LEGAL_HOLD, before)
+        _require(ctx, actor, Action.CASE_LEGAL_HOLD, before, uow=uow)
         after = attrs.evolve(before, legal_hold=hold)
         _save(ctx, uow, before, after)
         audit(ctx, uow, actor, "case.legal_hold", "case", after.id, hold=hold)
@@ -641,7 +651,7 @@ def set_legal_hold(
 @service_action(Action.STAFF_MANAGE)
 def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Specialist:
     """Create or update a staff record (roles, specialisms, languages, capacity)."""
-    ctx.policy.require(actor, Action.STAFF_MANAGE)
+    require_audited(ctx, actor, Action.STAFF_MANAGE)
     with ctx.database.uow() as uow:
         existing = uow.staff.by_email(specialist.email)
         if existing is not None and existing.id != specialist.id:

@@ -40,7 +40,7 @@ from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import CaseOnLegalHold, CaseStatus, DomainError
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
-from helplinekit.services.audit_trail import audit
+from helplinekit.services.audit_trail import audit, require_audited
 from helplinekit.services.context import ServiceContext
 
 #: How long to keep retrying the SQLite WAL checkpoint before failing loudly.
@@ -113,7 +113,7 @@ def _case_id(uow: UnitOfWork, case_ref: uuid.UUID | str) -> uuid.UUID:
 @service_action(Action.CASE_ERASE)
 def erase_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> ErasureReport:
     """Erase one case now (crypto-shred), unless it is on legal hold."""
-    ctx.policy.require(actor, Action.CASE_ERASE)
+    require_audited(ctx, actor, Action.CASE_ERASE)
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case_id = _case_id(uow, case_ref)
@@ -127,7 +127,7 @@ def erase_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
 @service_action(Action.CASE_ERASE)
 def erase_caller(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> ErasureReport:
     """A survivor's erasure request: every case of the caller behind this case, and them."""
-    ctx.policy.require(actor, Action.CASE_ERASE)
+    require_audited(ctx, actor, Action.CASE_ERASE)
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case_id = _case_id(uow, case_ref)

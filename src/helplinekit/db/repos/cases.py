@@ -68,6 +68,8 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
         )
     if scope.statuses:
         parts.append(CaseRow.status.in_(sorted(scope.statuses)))
+    if scope.case_ids:
+        parts.append(CaseRow.id.in_(sorted(scope.case_ids)))
     return or_(*parts) if parts else false()
 
 

@@ -1,0 +1,161 @@
+"""Break-the-glass: emergency access to one case, for a limited time, with a written reason.
+
+A staff member who is not assigned to a case can open it in an emergency (a survivor in
+danger calls while the assigned lawyer is away). They must write why; the reason is stored
+encrypted under the case's key; the grant lasts ``minutes`` (60 by default, at most 240);
+it is audited; and every grant shows up in a list supervisors review. While it lasts, the
+case counts as assigned to them for what their role may do with assigned cases.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import attrs
+from attrs import frozen
+from sqlalchemy import select
+
+from helplinekit.db.models import BreakGlassRow, CaseRow
+from helplinekit.domain import DomainError
+from helplinekit.security.policy import AccessDenied, Action, Actor
+from helplinekit.services.actions import service_action
+from helplinekit.services.audit_trail import audit, audit_now, require_audited
+from helplinekit.services.context import ServiceContext
+
+DEFAULT_MINUTES = 60
+MAX_MINUTES = 240
+MIN_REASON_CHARS = 15
+
+
+@frozen
+class Grant:
+    """A break-the-glass grant as a supervisor reviews it.
+
+    Attributes:
+        id: the grant.
+        case_reference: the case opened.
+        staff_id: who opened it.
+        reason: why (decrypted for the reviewing supervisor only).
+        created_at / expires_at: when it started and ends.
+        reviewed: whether a supervisor has reviewed it.
+    """
+
+    id: uuid.UUID
+    case_reference: str
+    staff_id: uuid.UUID
+    reason: str = attrs.field(repr=False)
+    created_at: object = None
+    expires_at: object = None
+    reviewed: bool = False
+
+
+def with_grants(ctx: ServiceContext, actor: Actor) -> Actor:
+    """The actor with the cases their active break-the-glass grants open to them."""
+    if actor.staff is None:
+        return actor
+    with ctx.database.uow(read_only=True) as uow:
+        granted = uow.session.scalars(
+            select(BreakGlassRow.case_id).where(
+                BreakGlassRow.staff_id == actor.staff.id,
+                BreakGlassRow.expires_at > ctx.clock(),
+            )
+        ).all()
+    return attrs.evolve(actor, grants=frozenset(granted))
+
+
+@service_action(Action.BREAK_GLASS)
+def break_glass(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    reason: str,
+    *,
+    minutes: int = DEFAULT_MINUTES,
+) -> Grant:
+    """Open one case in an emergency; refused without a written reason."""
+    if actor.staff is None:
+        raise AccessDenied(Action.BREAK_GLASS, actor, "only a staff member can break the glass")
+    require_audited(ctx, actor, Action.BREAK_GLASS)
+    if len(reason.strip()) < MIN_REASON_CHARS:
+        raise DomainError(
+            f"Write why you need this case (at least {MIN_REASON_CHARS} characters); the "
+            "reason is kept and reviewed by a supervisor."
+        )
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise DomainError(f"Access lasts 1 to {MAX_MINUTES} minutes, not {minutes}.")
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        row = _case_row(uow, case_ref)
+        grant_id = uuid.uuid4()
+        uow.session.add(
+            BreakGlassRow(
+                id=grant_id,
+                case_id=row.id,
+                staff_id=actor.staff.id,
+                reason=uow.keys.seal("case", row.id, "break_glass", "reason", grant_id, reason),
+                created_at=now,
+                expires_at=now + timedelta(minutes=minutes),
+            )
+        )
+        audit(ctx, uow, actor, "case.break_glass", "case", row.id, minutes=minutes)
+        uow.commit()
+    return Grant(
+        grant_id, row.reference, actor.staff.id, reason, now, now + timedelta(minutes=minutes)
+    )
+
+
+@service_action(Action.BREAK_GLASS_REVIEW)
+def list_break_glass(
+    ctx: ServiceContext, actor: Actor, *, unreviewed_only: bool = True
+) -> list[Grant]:
+    """Grants for supervisors to review, newest first."""
+    require_audited(ctx, actor, Action.BREAK_GLASS_REVIEW)
+    with ctx.database.uow(read_only=True) as uow:
+        statement = (
+            select(BreakGlassRow, CaseRow.reference)
+            .join(CaseRow, CaseRow.id == BreakGlassRow.case_id)
+            .order_by(BreakGlassRow.created_at.desc())
+        )
+        if unreviewed_only:
+            statement = statement.where(BreakGlassRow.reviewed_at.is_(None))
+        grants = [
+            Grant(
+                row.id,
+                reference,
+                row.staff_id,
+                uow.keys.open("case", row.case_id, "break_glass", "reason", row.id, row.reason),
+                row.created_at,
+                row.expires_at,
+                row.reviewed_at is not None,
+            )
+            for row, reference in uow.session.execute(statement).all()
+        ]
+    audit_now(ctx, actor, "break_glass.list", None, None, result_count=len(grants))
+    return grants
+
+
+@service_action(Action.BREAK_GLASS_REVIEW)
+def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -> None:
+    """Mark a grant reviewed by this supervisor."""
+    require_audited(ctx, actor, Action.BREAK_GLASS_REVIEW)
+    with ctx.database.uow() as uow:
+        row = uow.session.get(BreakGlassRow, grant_id)
+        if row is None:
+            raise DomainError(f"There is no break-the-glass grant {grant_id}.")
+        row.reviewed_by, row.reviewed_at = actor.id, ctx.clock()
+        audit(ctx, uow, actor, "break_glass.review", "case", row.case_id)
+        uow.commit()
+
+
+def _case_row(uow: object, case_ref: uuid.UUID | str) -> CaseRow:
+    session = uow.session  # type: ignore[attr-defined]
+    if isinstance(case_ref, uuid.UUID):
+        row = session.get(CaseRow, case_ref)
+    else:
+        row = session.scalars(
+            select(CaseRow).where(CaseRow.reference == case_ref.strip().upper())
+        ).first()
+    if row is None:
+        raise DomainError(f"There is no case {case_ref!r}; check the reference.")
+    return row
