@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -103,6 +104,36 @@ def _enable_tracing(pm: pluggy.PluginManager) -> None:
             print(f"[helplinekit] {hook_name} returned {outcome.get_result()!r}", file=sys.stderr)
 
     pm.add_hookcall_monitoring(before, after)
+
+
+def load_local_plugins(pm: pluggy.PluginManager, folder: Path) -> list[str]:
+    """Register every ``*.py`` file in a deployment's ``plugins/`` folder as a plugin.
+
+    Like datasette's plugins directory: a deployment can carry its own small plugins (a
+    law stub, a local partner list) without packaging them. Registered as ``local:<name>``.
+    """
+    import importlib.util
+
+    names = []
+    if not folder.is_dir():
+        return names
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        name = f"local:{path.stem}"
+        if pm.has_plugin(name) or pm.is_blocked(name):
+            continue
+        module_name = f"helplinekit_local_{path.stem}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+        pm.register(module, name=name)
+        names.append(name)
+    pm.check_pending()
+    return names
 
 
 def plugin_info(pm: pluggy.PluginManager) -> list[dict[str, Any]]:

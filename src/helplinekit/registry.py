@@ -69,6 +69,11 @@ class Registry(Generic[T]):
 
         return register
 
+    def replace(self, item: T, *, plugin: str) -> None:
+        """Put ``item`` in place of whatever has its name (for the deployment's own files)."""
+        name = self._check(item, plugin)
+        self._items[name] = Registered(name=name, item=item, plugin=plugin)
+
     def __contains__(self, name: object) -> bool:
         return name in self._items
 
@@ -216,6 +221,16 @@ class Registries:
         _collect(pm, "register_jurisdictions", self.jurisdictions)
         _collect(pm, "register_referral_partners", self.partners, helpline=helpline)
         _collect(pm, "register_key_providers", self.key_providers)
+        if helpline is not None:
+            self._apply_directory(helpline)
+
+    def _apply_directory(self, helpline: HelplineConfig) -> None:
+        # The deployment's own referrals.csv is the last word: staff keep it up to date
+        # (last_verified, local partners), so its entries replace the plugins' ones.
+        from helplinekit.partners.directory import load_directory
+
+        for partner in load_directory(helpline.directory) or ():
+            self.partners.replace(partner, plugin=f"{helpline.directory.name}/referrals.csv")
 
     def build_taxonomy(self) -> Any:
         """The taxonomy as a :class:`helplinekit.domain.Taxonomy`."""

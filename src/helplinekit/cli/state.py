@@ -21,8 +21,11 @@ class State:
     def config(self, path: str | None) -> HelplineConfig:
         """Load ``helpline.toml`` (``--config``, ``$HELPLINEKIT_CONFIG`` or ``./helpline.toml``)."""
         from helplinekit.config import load_config
+        from helplinekit.plugins import load_local_plugins
 
-        return load_config(path)
+        helpline = load_config(path)
+        load_local_plugins(self.pm, helpline.directory / "plugins")
+        return helpline
 
     def registries(self, helpline: HelplineConfig | None = None) -> Registries:
         """What the installed plugins registered, for this deployment."""
