@@ -51,17 +51,26 @@ class Grant:
 
 
 def with_grants(ctx: ServiceContext, actor: Actor) -> Actor:
-    """The actor with the cases their active break-the-glass grants open to them."""
+    """The actor as the database knows them now, with their active break-the-glass grants.
+
+    The staff record is read again on every check, so an account disabled (or a role
+    removed) a moment ago loses its access at once, even for an actor object created before.
+    """
     if actor.staff is None:
         return actor
+    from helplinekit.db.models import StaffRow
+
     with ctx.database.uow(read_only=True) as uow:
+        if uow.session.get(StaffRow, actor.staff.id) is None:
+            return attrs.evolve(actor, staff=attrs.evolve(actor.staff, active=False))
+        current = uow.staff.get(actor.staff.id)
         granted = uow.session.scalars(
             select(BreakGlassRow.case_id).where(
                 BreakGlassRow.staff_id == actor.staff.id,
                 BreakGlassRow.expires_at > ctx.clock(),
             )
         ).all()
-    return attrs.evolve(actor, grants=frozenset(granted))
+    return attrs.evolve(actor, staff=current, grants=frozenset(granted))
 
 
 @service_action(Action.BREAK_GLASS)
@@ -138,6 +147,8 @@ def list_break_glass(
 @service_action(Action.BREAK_GLASS_REVIEW)
 def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -> None:
     """Mark a grant reviewed by this supervisor."""
+    if actor.id is None:
+        raise AccessDenied(Action.BREAK_GLASS_REVIEW, actor, "a supervisor reviews grants")
     require_audited(ctx, actor, Action.BREAK_GLASS_REVIEW)
     with ctx.database.uow() as uow:
         row = uow.session.get(BreakGlassRow, grant_id)
