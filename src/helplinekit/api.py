@@ -96,8 +96,15 @@ class Helpline:
         from helplinekit.services.context import ServiceContext, utc_now
 
         helpline = config if isinstance(config, HelplineConfig) else load_config(config)
+        from helplinekit.partners.directory import DirectoryError
+        from helplinekit.plugins import load_local_plugins
+
         pm = pm or get_plugin_manager()
-        registries = Registries(pm, helpline)
+        load_local_plugins(pm, helpline.directory / "plugins")
+        try:
+            registries = Registries(pm, helpline)
+        except DirectoryError as error:
+            raise StartupError(str(error)) from None
         problems = helpline.check_against(registries)
         if problems:
             raise StartupError("\n".join(problems))
@@ -120,6 +127,13 @@ class Helpline:
         url = database_url or helpline.database_url
         engine = make_engine(url)
         if engine.dialect.name == "sqlite":
+            # The key-encryption key is checked before migrating: a refused start-up (a wrong
+            # key file) must not write to the database, not even a schema upgrade.
+            try:
+                _check_kek_before_migrating(engine, KeyWrapper(provider))
+            except StartupError:
+                engine.dispose()
+                raise
             migrate.upgrade(engine)
         elif migrate.current_revision(engine) != migrate.head_revision():
             engine.dispose()
@@ -318,30 +332,58 @@ class Helpline:
         raise AttributeError(name)
 
 
+def _check_wrapped_key(
+    wrapper: Any, owner_kind: str, owner_id: Any, kek_version: int, blob: bytes
+) -> None:
+    """Refuse to start unless the key-encryption key unwraps this stored data key."""
+    from helplinekit.contracts.keys import KeyUnavailable
+    from helplinekit.security.crypto import DecryptionError, WrappedKey
+
+    try:
+        wrapper.check_key(owner_kind, owner_id, WrappedKey(kek_version, blob))
+    except KeyUnavailable as error:
+        raise StartupError(f"The keys cannot open this database: {error}") from None
+    except DecryptionError:
+        raise StartupError(
+            "The key-encryption key does not match the data in this database. Restore the "
+            "key file this database was created with (from your key backup); a new key "
+            "cannot read the existing data."
+        ) from None
+
+
+def _check_kek_before_migrating(engine: Any, wrapper: Any) -> None:
+    """On a database that already holds data keys, check the KEK without writing anything.
+
+    Reads only the columns ``data_keys`` has had since the first migration, so it works on a
+    schema that is not yet up to date.
+    """
+    from sqlalchemy import inspect, select
+
+    from helplinekit.db.engine import READ_ONLY
+    from helplinekit.db.models import DataKeyRow
+
+    reader = engine.execution_options(**{READ_ONLY: True})
+    if DataKeyRow.__tablename__ not in inspect(reader).get_table_names():
+        return
+    table = DataKeyRow.__table__
+    statement = select(table.c.id, table.c.owner_kind, table.c.kek_version, table.c.wrapped)
+    with reader.connect() as connection:
+        row = connection.execute(statement.limit(1)).first()
+    if row is not None:
+        _check_wrapped_key(wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
+
+
 def _check_keys_match(database: Any) -> None:
     """Refuse to start when the keys cannot read the data already stored."""
     from sqlalchemy import select
 
-    from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.db.models import CallerIndexRow, DataKeyRow
-    from helplinekit.security.crypto import DecryptionError, WrappedKey
 
     with database.uow(read_only=True) as uow:
         row = uow.session.scalars(select(DataKeyRow).limit(1)).first()
         if row is None:
             return  # nothing stored yet: these keys will be the ones
-        try:
-            database.wrapper.check_key(
-                row.owner_kind, row.id, WrappedKey(row.kek_version, row.wrapped)
-            )
-        except KeyUnavailable as error:
-            raise StartupError(f"The keys cannot open this database: {error}") from None
-        except DecryptionError:
-            raise StartupError(
-                "The key-encryption key does not match the data in this database. Restore the "
-                "key file this database was created with (from your key backup); a new key "
-                "cannot read the existing data."
-            ) from None
+        _check_wrapped_key(database.wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
         indexed = uow.session.scalars(select(CallerIndexRow).limit(1)).first()
         if indexed is not None:
             caller = uow.callers.get(indexed.caller_id)

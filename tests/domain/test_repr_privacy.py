@@ -59,9 +59,15 @@ EXPECTED_HIDDEN: dict[type, set[str]] = {
     Referral: {"summary", "outcome"},
     Task: {"title"},
     TaxonomyCode: set(),
-    CaseAttributes: set(),
+    CaseAttributes: {
+        "victim_is_minor",
+        "ai_generated_content",
+        "perpetrator_relation",
+        "platforms",
+        "at_risk_identities",
+    },
     Assignment: set(),
-    Case: set(),
+    Case: {"attributes"},
     ReferralPartner: set(),
 }
 

@@ -1,4 +1,9 @@
-"""``helplinekit cases …``: list and show cases as a named staff member."""
+"""``helplinekit cases …``: list and show cases, signed in as a named staff member.
+
+``--as EMAIL`` asks for that account's password and a code from its authenticator app
+(:func:`helplinekit.cli.helpers.acting`); the sign-in and every read after it are audited
+with the staff account and the operating-system user.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from helplinekit.cli.options import config_option, json_option
 
 @click.group()
 def cases() -> None:
-    """Work with cases (what you see depends on who you are acting as)."""
+    """Work with cases, signed in as a staff member (what you see depends on who that is)."""
 
 
 def _choice(enum_class: type) -> click.Choice:

@@ -1,16 +1,65 @@
-"""``helplinekit staff …``: staff records (roles, specialisms, languages, capacity)."""
+"""``helplinekit staff …``: staff accounts (roles, specialisms, languages, capacity, sign-in)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from helplinekit.cli.options import config_option
 from helplinekit.domain import Role, Specialism
 
+if TYPE_CHECKING:
+    from helplinekit.api import Helpline
+
+password_stdin_option = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts) instead of "
+    "asking for it twice.",
+)
+
+#: How many times a wrong confirmation code may be entered before giving up.
+CONFIRM_ATTEMPTS = 3
+
 
 @click.group()
 def staff() -> None:
-    """Manage staff records."""
+    """Manage staff accounts (run by the operator on the server)."""
+
+
+def _enrol_totp(helpline: Helpline, email: str) -> None:
+    """Issue a TOTP secret and recovery codes, show them once, and confirm with a code."""
+    from helplinekit.services.auth import EnrolmentCodeRejected
+
+    system = helpline.system()
+    enrolment = helpline.begin_totp_enrolment(system, email)
+    click.echo(
+        "\nTwo-factor sign-in: add this account to an authenticator app (e.g. Aegis, "
+        "FreeOTP, Google Authenticator) by turning the URI into a QR code, or by typing the "
+        "secret. Shown once only."
+    )
+    click.echo(f"  Secret: {enrolment.secret}")
+    click.echo(f"  URI:    {enrolment.uri}")
+    click.echo(
+        "\nRecovery codes: each works once instead of a code from the app, if the phone is "
+        "lost. Shown once only; give them to the staff member to keep offline."
+    )
+    for code in enrolment.recovery_codes:
+        click.echo(f"  {code}")
+    for _ in range(CONFIRM_ATTEMPTS):
+        code = click.prompt("\nTo confirm, enter the 6-digit code the app shows now", err=True)
+        try:
+            helpline.confirm_totp_enrolment(system, email, code)
+        except EnrolmentCodeRejected as error:
+            click.echo(f"Error: {error}", err=True)
+            continue
+        click.echo("Two-factor sign-in is confirmed.")
+        return
+    raise click.ClickException(
+        f"Two-factor sign-in for {email} is not confirmed, so the account cannot sign in yet. "
+        f"Start again with 'helplinekit staff enrol-totp {email}'."
+    )
 
 
 @staff.command()
@@ -41,6 +90,7 @@ def staff() -> None:
     show_default=True,
     help="Most open cases at once (a wellbeing cap; 0 pauses routing).",
 )
+@password_stdin_option
 @config_option
 @click.pass_obj
 def add(
@@ -51,11 +101,16 @@ def add(
     specialisms: tuple[str, ...],
     languages: tuple[str, ...],
     capacity: int,
+    password_stdin: bool,
     config_path: str | None,
 ) -> None:
-    """Add a staff member (run by the operator on the server)."""
-    from helplinekit.cli.helpers import open_helpline
-    from helplinekit.domain import Specialist
+    """Add a staff member: their record, a password and two-factor sign-in.
+
+    Asks for the password twice (hidden), then shows an authenticator secret, its
+    otpauth:// URI and ten recovery codes once, and asks for a current code to confirm.
+    """
+    from helplinekit.cli.helpers import open_helpline, prompt_new_password
+    from helplinekit.domain import DomainError, Specialist
 
     with open_helpline(state, config_path) as helpline:
         unknown = [tag for tag in languages if tag not in helpline.config.languages.enabled]
@@ -73,15 +128,24 @@ def add(
             languages=languages or (helpline.config.languages.default,),
             capacity=capacity,
         )
-        helpline.save_staff(helpline.system(), specialist)
-    click.echo(f"Added {specialist.email} ({', '.join(sorted(roles))}).")
+        with helpline.context.database.uow(read_only=True) as uow:
+            if uow.staff.by_email(specialist.email) is not None:
+                raise DomainError(
+                    f"A staff member with the email {specialist.email!r} already exists."
+                )
+        password = prompt_new_password(specialist.email, password_stdin)
+        system = helpline.system()
+        helpline.save_staff(system, specialist)
+        helpline.set_password(system, specialist.email, password)
+        click.echo(f"Added {specialist.email} ({', '.join(sorted(roles))}).")
+        _enrol_totp(helpline, specialist.email)
 
 
 @staff.command("list")
 @config_option
 @click.pass_obj
 def list_(state: object, config_path: str | None) -> None:
-    """List staff members."""
+    """List staff members, with whether their two-factor sign-in is set up."""
     from helplinekit.cli.helpers import open_helpline
 
     with (
@@ -89,12 +153,91 @@ def list_(state: object, config_path: str | None) -> None:
         helpline.context.database.uow(read_only=True) as uow,
     ):
         people = uow.staff.all()
+        logins = uow.staff.login_states()
     if not people:
         click.echo("No staff yet: add the first with 'helplinekit staff add EMAIL --role …'.")
     for person in people:
-        state_text = "" if person.active else "  (disabled)"
+        login = logins.get(person.id)
+        two_factor = {"enrolled": "2FA on", "pending": "2FA pending"}.get(
+            login.totp if login else "none", "no 2FA"
+        )
+        notes = []
+        if login is not None and not login.has_password:
+            notes.append("no password")
+        if login is not None and login.totp == "enrolled" and login.recovery_codes_left < 3:
+            notes.append(f"{login.recovery_codes_left} recovery codes left")
+        if not person.active:
+            notes.append("disabled")
+        state_text = f"  ({'; '.join(notes)})" if notes else ""
         click.echo(
             f"{person.email:<32} {','.join(sorted(person.roles)):<24} "
             f"{','.join(sorted(person.specialisms)) or '-':<28} {','.join(person.languages):<8} "
-            f"cap {person.capacity}{state_text}"
+            f"cap {person.capacity:<4} {two_factor}{state_text}"
         )
+
+
+@staff.command()
+@click.argument("email")
+@config_option
+@click.pass_obj
+def disable(state: object, email: str, config_path: str | None) -> None:
+    """Disable an account: it can no longer sign in, see cases or be given work."""
+    from helplinekit.cli.helpers import open_helpline
+
+    with open_helpline(state, config_path) as helpline:
+        person = helpline.disable_staff(helpline.system(), email)
+    click.echo(
+        f"Disabled {person.email}. Reassign their open cases ('helplinekit cases list' as a "
+        "supervisor shows them); 'helplinekit staff enable' undoes this."
+    )
+
+
+@staff.command()
+@click.argument("email")
+@config_option
+@click.pass_obj
+def enable(state: object, email: str, config_path: str | None) -> None:
+    """Enable a disabled account again."""
+    from helplinekit.cli.helpers import open_helpline
+
+    with open_helpline(state, config_path) as helpline:
+        person = helpline.enable_staff(helpline.system(), email)
+    click.echo(f"Enabled {person.email}.")
+
+
+@staff.command("set-password")
+@click.argument("email")
+@password_stdin_option
+@config_option
+@click.pass_obj
+def set_password(state: object, email: str, password_stdin: bool, config_path: str | None) -> None:
+    """Set a new password for a staff member (a forgotten one cannot be shown)."""
+    from helplinekit.cli.helpers import open_helpline, prompt_new_password
+    from helplinekit.domain import DomainError
+
+    with open_helpline(state, config_path) as helpline:
+        # Checked first, so nobody types a password for an account that is not there.
+        with helpline.context.database.uow(read_only=True) as uow:
+            if uow.staff.by_email(email) is None:
+                raise DomainError(
+                    f"No staff member has the email {email!r}; add them with "
+                    "'helplinekit staff add'."
+                )
+        password = prompt_new_password(email.strip().lower(), password_stdin)
+        helpline.set_password(helpline.system(), email, password)
+    click.echo(f"Set a new password for {email.strip().lower()}.")
+
+
+@staff.command("enrol-totp")
+@click.argument("email")
+@config_option
+@click.pass_obj
+def enrol_totp(state: object, email: str, config_path: str | None) -> None:
+    """Issue a new authenticator secret and recovery codes (e.g. after a lost phone).
+
+    The old secret and recovery codes stop working at once.
+    """
+    from helplinekit.cli.helpers import open_helpline
+
+    with open_helpline(state, config_path) as helpline:
+        _enrol_totp(helpline, email.strip().lower())

@@ -121,19 +121,22 @@ class CaseAttributes:
         at_risk_identities: Identities that raise the risk (empty when none recorded).
     """
 
-    victim_is_minor: bool | None = field(default=None, validator=_optional_bool)
-    ai_generated_content: bool | None = field(default=None, validator=_optional_bool)
+    victim_is_minor: bool | None = field(default=None, repr=False, validator=_optional_bool)
+    ai_generated_content: bool | None = field(default=None, repr=False, validator=_optional_bool)
     perpetrator_relation: PerpetratorRelation | None = field(
-        default=None, validator=validators.optional(validators.instance_of(PerpetratorRelation))
+        default=None,
+        repr=False,
+        validator=validators.optional(validators.instance_of(PerpetratorRelation)),
     )
     platforms: tuple[str, ...] = field(
-        factory=tuple, converter=tuple, validator=[tuple_of(not_blank), no_duplicates]
+        factory=tuple, repr=False, converter=tuple, validator=[tuple_of(not_blank), no_duplicates]
     )
     first_contact_channel: str | None = field(
         default=None, validator=validators.optional(channel_name)
     )
     at_risk_identities: frozenset[AtRiskIdentity] = field(
         factory=frozenset,
+        repr=False,
         converter=frozenset,
         validator=frozenset_of(validators.instance_of(AtRiskIdentity)),
     )
@@ -229,8 +232,10 @@ class Case:
         converter=tuple,
         validator=[tuple_of(matches(TAXONOMY_CODE_RE, "a taxonomy code")), no_duplicates],
     )
+    # Attributes say what happened (a minor victim, a partner, a trans survivor): they are
+    # stored encrypted, so they stay out of repr and out of logs and plugin traces.
     attributes: CaseAttributes = field(
-        factory=CaseAttributes, validator=validators.instance_of(CaseAttributes)
+        factory=CaseAttributes, repr=False, validator=validators.instance_of(CaseAttributes)
     )
     risk_level: RiskLevel = field(
         default=RiskLevel.UNKNOWN, validator=validators.instance_of(RiskLevel)

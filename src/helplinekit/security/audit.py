@@ -18,7 +18,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +33,20 @@ __all__ = [
     "canonical",
     "chain_hash",
     "check_details",
+    "check_settings",
     "generate_signing_key",
     "sign_checkpoint",
+    "signing_public_key",
+    "unreadable_entry",
     "verify_chain",
 ]
 
 #: The ``prev_hash`` of the first entry.
 GENESIS = "0" * 64
 CHECKPOINT_FORMAT = "helplinekit-audit-checkpoint/1"
+#: The settings the ``[audit]`` table of ``helpline.toml`` may hold.
+AUDIT_SETTINGS = frozenset({"checkpoint_public_key"})
+_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 # Detail values are counts, flags and short machine words ("queue", "legal"); free text
 # cannot pass, so a search term or a name can never be written into the log by mistake.
@@ -49,6 +55,47 @@ _WORD = re.compile(r"^[a-z0-9_.:-]{0,64}$")
 
 class CheckpointError(Exception):
     """A checkpoint file is unreadable, forged, or signed with another key."""
+
+
+def check_settings(table: Mapping[str, Any] | None, path: Path | None = None) -> str | None:
+    """Validate the ``[audit]`` table; return the trusted checkpoint public key, if any.
+
+    :param table: ``config.extra.get("audit")``.
+    :param path: the ``helpline.toml`` it came from, for the message.
+    :raises helplinekit.config.ConfigError: naming the unknown or malformed setting.
+    """
+    from helplinekit.config import ConfigError
+
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(path, "audit", "must be a table.", "Write it as [audit].")
+    unknown = sorted(set(table) - AUDIT_SETTINGS)
+    if unknown:
+        raise ConfigError(
+            path,
+            f"audit.{unknown[0]}",
+            "is not a known setting.",
+            f"Known settings in [audit]: {', '.join(sorted(AUDIT_SETTINGS))}. Check the spelling.",
+        )
+    key = table.get("checkpoint_public_key")
+    if key is None:
+        return None
+    if not isinstance(key, str) or len(_decode_public_key(key)) != 32:
+        raise ConfigError(
+            path,
+            "audit.checkpoint_public_key",
+            "is not an Ed25519 public key.",
+            "Paste the quoted line that 'helplinekit audit keygen' printed (44 base64 characters).",
+        )
+    return key.strip()
+
+
+def _decode_public_key(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        return b""
 
 
 def check_details(details: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,11 +154,20 @@ class AuditEntry:
     hash: str = ""
 
 
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("Audit timestamps must be timezone-aware.")
+    # The database hands timestamps back in UTC whatever offset they were written with, so
+    # the hashed form is always UTC: otherwise an entry written with a non-UTC clock could
+    # never be verified.
+    return at.astimezone(UTC)
+
+
 def canonical(entry: AuditEntry) -> bytes:
     """The bytes that are hashed: sorted-key JSON of everything but the hashes."""
     document = {
         "seq": entry.seq,
-        "at": entry.at.isoformat(timespec="microseconds"),
+        "at": _utc(entry.at).isoformat(timespec="microseconds"),
         "actor_kind": entry.actor_kind,
         "actor_id": str(entry.actor_id) if entry.actor_id else None,
         "os_user": entry.os_user,
@@ -125,6 +181,26 @@ def canonical(entry: AuditEntry) -> bytes:
 
 def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(entry)).hexdigest()
+
+
+#: Marks an entry whose stored fields could not even be read (e.g. text in a date column).
+_UNREADABLE = "unreadable"
+
+
+def unreadable_entry(seq: int) -> AuditEntry:
+    """A stand-in for a stored entry whose fields cannot be read; it never verifies."""
+    return AuditEntry(
+        seq=seq,
+        at=datetime.min.replace(tzinfo=UTC),
+        actor_kind="",
+        actor_id=None,
+        os_user=None,
+        action="",
+        object_kind=None,
+        object_id=None,
+        prev_hash=_UNREADABLE,
+        hash=_UNREADABLE,
+    )
 
 
 @frozen
@@ -163,19 +239,33 @@ def verify_chain(
         hash must match, so a truncated or rewritten tail is detected.
     """
     expected_seq, prev, count = 1, GENESIS, 0
-    hashes: dict[int, str] = {}
+    # Only the hash at the checkpoint's seq is kept, so memory does not grow with the log.
+    # A checkpoint of an empty log vouches for the genesis hash.
+    at_checkpoint: str | None = GENESIS if checkpoint is not None and checkpoint.seq == 0 else None
     for entry in entries:
         count += 1
         if entry.seq != expected_seq:
-            missing = expected_seq if entry.seq > expected_seq else entry.seq
-            what = "missing" if entry.seq > expected_seq else "out of order or repeated"
+            if entry.seq > expected_seq:
+                missing = expected_seq
+                what = f"missing or out of place (the next entry found is {entry.seq})"
+            else:
+                missing, what = entry.seq, "out of order or repeated"
             return VerifyResult(False, count, missing, f"entry {missing} is {what}.")
+        if entry.hash == _UNREADABLE:
+            return VerifyResult(
+                False, count, entry.seq, "its stored fields cannot be read (altered outside)."
+            )
         if entry.prev_hash != prev:
             return VerifyResult(False, count, entry.seq, "it does not link to the entry before it.")
-        if chain_hash(prev, entry) != entry.hash:
+        try:
+            digest = chain_hash(prev, entry)
+        except (TypeError, ValueError, AttributeError):
+            digest = None  # a field of the wrong shape: it cannot be what was hashed
+        if digest != entry.hash:
             return VerifyResult(False, count, entry.seq, "its content does not match its hash.")
         prev = entry.hash
-        hashes[entry.seq] = entry.hash
+        if checkpoint is not None and entry.seq == checkpoint.seq:
+            at_checkpoint = entry.hash
         expected_seq += 1
     last = expected_seq - 1
     if checkpoint is not None:
@@ -188,14 +278,14 @@ def verify_chain(
                 f"{checkpoint.at:%Y-%m-%d %H:%M} vouches for {checkpoint.seq} entries: "
                 "the tail was removed.",
             )
-        if hashes.get(checkpoint.seq) != checkpoint.hash:
+        if at_checkpoint != checkpoint.hash:
             return VerifyResult(
                 False,
                 count,
                 checkpoint.seq,
                 "its hash differs from the signed checkpoint: entries up to it were rewritten.",
             )
-    if head is not None and head != (last, prev):
+    if head is not None and tuple(head) != (last, prev):
         head_seq = head[0]
         if head_seq > last:
             return VerifyResult(
@@ -252,25 +342,41 @@ class Checkpoint:
 
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-            if document.get("format") != CHECKPOINT_FORMAT:
+            if not isinstance(document, dict) or document.get("format") != CHECKPOINT_FORMAT:
                 raise ValueError("not a helplinekit audit checkpoint")
+            seq, hash_ = document["seq"], document["hash"]
+            # Exact types: a signature over seq 5 must not vouch for "5" or 5.0.
+            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+                raise ValueError("seq is not a count of entries")
+            if not isinstance(hash_, str) or not _HASH.match(hash_):
+                raise ValueError("hash is not a SHA-256 hex digest")
+            at = datetime.fromisoformat(document["at"])
+            if at.tzinfo is None:
+                raise ValueError("the time has no timezone")
             checkpoint = cls(
-                seq=int(document["seq"]),
-                hash=str(document["hash"]),
-                at=datetime.fromisoformat(document["at"]),
+                seq=seq,
+                hash=hash_,
+                at=at,
                 public_key=str(document["public_key"]),
                 signature=str(document["signature"]),
             )
         except FileNotFoundError:
             raise CheckpointError(f"There is no checkpoint file at {path}.") from None
+        except OSError as error:
+            raise CheckpointError(
+                f"The checkpoint {path} cannot be read ({error.strerror or error})."
+            ) from None
         except (ValueError, KeyError, TypeError) as error:
             raise CheckpointError(f"The checkpoint {path} is unreadable ({error}).") from None
-        key_text = trusted_public_key or checkpoint.public_key
-        if trusted_public_key and trusted_public_key != checkpoint.public_key:
+        trusted = trusted_public_key.strip() if trusted_public_key else None
+        if trusted and trusted != checkpoint.public_key:
             raise CheckpointError(
                 f"The checkpoint {path} was signed with a key other than the helpline's "
                 "configured checkpoint key ([audit] checkpoint_public_key)."
             )
+        # Without a trusted key this only proves the file is self-consistent, not who
+        # signed it: callers that need proof (``audit verify``) must pass the trusted key.
+        key_text = trusted or checkpoint.public_key
         try:
             public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key_text))
             public.verify(base64.b64decode(checkpoint.signature), checkpoint.message())
@@ -294,19 +400,38 @@ def generate_signing_key() -> tuple[bytes, str]:
     return pem, base64.b64encode(public).decode()
 
 
-def sign_checkpoint(signing_key_pem: bytes, seq: int, hash_: str, at: datetime) -> Checkpoint:
+def _load_signing_key(signing_key_pem: bytes) -> Any:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     try:
         private = serialization.load_pem_private_key(signing_key_pem, password=None)
-    except ValueError:
+    except (ValueError, TypeError):
         raise CheckpointError("The signing key is not a PEM Ed25519 private key.") from None
     if not isinstance(private, Ed25519PrivateKey):
         raise CheckpointError("The signing key is not an Ed25519 key.")
-    public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    return private
+
+
+def signing_public_key(signing_key_pem: bytes) -> str:
+    """The base64 public key of a PEM Ed25519 signing key (what ``[audit]`` trusts)."""
+    from cryptography.hazmat.primitives import serialization
+
+    public = (
+        _load_signing_key(signing_key_pem)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
-    unsigned = Checkpoint(seq, hash_, at, base64.b64encode(public).decode(), "")
+    return base64.b64encode(public).decode()
+
+
+def sign_checkpoint(signing_key_pem: bytes, seq: int, hash_: str, at: datetime) -> Checkpoint:
+    """Sign the statement that the log had ``seq`` entries ending in ``hash_`` at ``at``."""
+    if seq < 0 or not _HASH.match(hash_):
+        raise ValueError("A checkpoint needs a seq >= 0 and a SHA-256 hex hash.")
+    if at.tzinfo is None:
+        raise ValueError("A checkpoint's time must be timezone-aware.")
+    private = _load_signing_key(signing_key_pem)
+    unsigned = Checkpoint(seq, hash_, at, signing_public_key(signing_key_pem), "")
     signature = base64.b64encode(private.sign(unsigned.message())).decode()
     return Checkpoint(seq, hash_, at, unsigned.public_key, signature)

@@ -1,15 +1,56 @@
-"""Staff records (roles, specialisms, languages, capacity)."""
+"""Staff records (roles, specialisms, languages, capacity) and their sign-in credentials."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from attrs import frozen
+from sqlalchemy import delete, select
 
-from helplinekit.db.models import StaffRow
+from helplinekit.db.models import DataKeyRow, LoginThrottleRow, StaffRow
 from helplinekit.db.repos.base import Repository
 from helplinekit.domain import Role, Specialism, Specialist
+
+
+@frozen
+class Credentials:
+    """What signing in needs to know about one account (the TOTP secret stays sealed).
+
+    Attributes:
+        staff_id: the account.
+        active: whether it may sign in at all.
+        password_hash: the Argon2id hash, or None before a password was set.
+        totp_enrolled: whether a TOTP secret was confirmed with a valid code.
+        totp_last_step: the last time step accepted (codes of that step or before are refused).
+        recovery_codes: the hashes of the recovery codes not used yet.
+    """
+
+    staff_id: uuid.UUID
+    active: bool
+    password_hash: str | None
+    totp_enrolled: bool
+    totp_last_step: int | None
+    recovery_codes: tuple[str, ...]
+
+
+@frozen
+class LoginState:
+    """How far an account's sign-in set-up is, for listings."""
+
+    has_password: bool
+    totp: str  # "enrolled", "pending" (secret issued, not confirmed) or "none"
+    recovery_codes_left: int
+
+
+@frozen
+class Throttle:
+    """Consecutive failed sign-ins under one throttle key."""
+
+    key: str
+    failures: int
+    blocked_until: datetime | None
+    last_failure_at: datetime
 
 
 class StaffRepository(Repository):
@@ -50,6 +91,163 @@ class StaffRepository(Repository):
             _to_domain(row)
             for row in self.session.scalars(select(StaffRow).order_by(StaffRow.email))
         ]
+
+    # -- credentials -------------------------------------------------------------------
+
+    def _row(self, staff_id: uuid.UUID, *, for_update: bool = False) -> StaffRow:
+        statement = select(StaffRow).where(StaffRow.id == staff_id)
+        if for_update:
+            statement = statement.with_for_update()
+        row = self.session.scalars(statement).first()
+        if row is None:
+            raise LookupError(f"Staff member {staff_id} does not exist.")
+        return row
+
+    def credentials_by_email(self, email: str, *, for_update: bool = False) -> Credentials | None:
+        """The account's credentials (locked for this transaction with ``for_update``)."""
+        statement = select(StaffRow).where(StaffRow.email == email.strip().lower())
+        if for_update:
+            statement = statement.with_for_update()
+        row = self.session.scalars(statement).first()
+        return None if row is None else _credentials(row)
+
+    def set_password_hash(self, staff_id: uuid.UUID, password_hash: str) -> None:
+        self._row(staff_id, for_update=True).password_hash = password_hash
+        self.session.flush()
+
+    def set_active(self, staff_id: uuid.UUID, active: bool) -> Specialist:
+        row = self._row(staff_id, for_update=True)
+        row.active = active
+        self.session.flush()
+        return _to_domain(row)
+
+    def start_totp(self, staff_id: uuid.UUID, secret: str, recovery_hashes: list[str]) -> None:
+        """Store a new TOTP secret (sealed) and recovery codes; 2FA is pending until confirmed.
+
+        The previous secret and codes stop working at once (a lost phone is revoked here).
+        """
+        row = self._row(staff_id, for_update=True)
+        if self.session.get(DataKeyRow, staff_id) is None:
+            self.keys.create("staff", staff_id)
+        row.totp_secret = self.keys.seal(
+            "staff", staff_id, StaffRow.__tablename__, "totp_secret", staff_id, secret
+        )
+        row.totp_enrolled_at = None
+        row.totp_last_step = None
+        row.recovery_codes = list(recovery_hashes)
+        self.session.flush()
+
+    def totp_secret(self, staff_id: uuid.UUID) -> str | None:
+        """The account's TOTP secret, decrypted (None when none was issued)."""
+        row = self._row(staff_id)
+        if row.totp_secret is None:
+            return None
+        value = self.keys.open(
+            "staff", staff_id, StaffRow.__tablename__, "totp_secret", staff_id, row.totp_secret
+        )
+        return str(value)
+
+    def confirm_totp(self, staff_id: uuid.UUID, step: int, at: datetime) -> None:
+        row = self._row(staff_id, for_update=True)
+        row.totp_last_step = step
+        row.totp_enrolled_at = at
+        self.session.flush()
+
+    def use_totp_step(self, staff_id: uuid.UUID, step: int) -> None:
+        """Record the step of an accepted code: it and every earlier code are now refused."""
+        row = self._row(staff_id, for_update=True)
+        row.totp_last_step = max(step, row.totp_last_step or step)
+        self.session.flush()
+
+    def use_recovery_code(self, staff_id: uuid.UUID, code_hash: str) -> int:
+        """Remove a used recovery code's hash; return how many are left."""
+        row = self._row(staff_id, for_update=True)
+        left = [item for item in (row.recovery_codes or []) if item != code_hash]
+        row.recovery_codes = left
+        self.session.flush()
+        return len(left)
+
+    def login_states(self) -> dict[uuid.UUID, LoginState]:
+        rows = self.session.execute(
+            select(
+                StaffRow.id,
+                StaffRow.password_hash,
+                StaffRow.totp_secret.is_not(None),
+                StaffRow.totp_enrolled_at,
+                StaffRow.recovery_codes,
+            )
+        ).all()
+        states = {}
+        for staff_id, password_hash, has_secret, enrolled_at, codes in rows:
+            totp = "enrolled" if enrolled_at else ("pending" if has_secret else "none")
+            states[staff_id] = LoginState(
+                has_password=password_hash is not None,
+                totp=totp,
+                recovery_codes_left=len(codes or []),
+            )
+        return states
+
+    # -- sign-in throttling ------------------------------------------------------------
+
+    def lock_throttle(self, key: str, now: datetime) -> Throttle:
+        """The throttle row for ``key``, created if missing, locked until the transaction ends.
+
+        Holding the lock while a password is checked makes attempts under one key take turns,
+        so parallel guesses cannot all slip in before the first failure is counted.
+        """
+        if self.session.bind is not None and self.session.bind.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        # A concurrent success may delete the row while we wait for its lock; then the row is
+        # gone when the lock is granted, and it is simply created again.
+        for _ in range(5):
+            self.session.execute(
+                insert(LoginThrottleRow)
+                .values(key=key, failures=0, blocked_until=None, last_failure_at=now)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            row = self.session.scalars(
+                select(LoginThrottleRow)
+                .where(LoginThrottleRow.key == key)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).first()
+            if row is not None:
+                return Throttle(row.key, row.failures, row.blocked_until, row.last_failure_at)
+        raise RuntimeError("The login-throttle row kept disappearing; try again.")
+
+    def record_failure(
+        self, key: str, failures: int, blocked_until: datetime | None, now: datetime
+    ) -> None:
+        row = self.session.get(LoginThrottleRow, key)
+        if row is None:
+            raise LookupError("lock_throttle first.")
+        row.failures = failures
+        row.blocked_until = blocked_until
+        row.last_failure_at = now
+        self.session.flush()
+
+    def clear_throttle(self, key: str) -> None:
+        self.session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
+
+    def prune_throttles(self, older_than: datetime) -> int:
+        """Forget keys whose last failure is older than ``older_than`` (housekeeping)."""
+        result = self.session.execute(
+            delete(LoginThrottleRow).where(LoginThrottleRow.last_failure_at < older_than)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _credentials(row: StaffRow) -> Credentials:
+    return Credentials(
+        staff_id=row.id,
+        active=row.active,
+        password_hash=row.password_hash,
+        totp_enrolled=row.totp_enrolled_at is not None and row.totp_secret is not None,
+        totp_last_step=row.totp_last_step,
+        recovery_codes=tuple(row.recovery_codes or ()),
+    )
 
 
 def _to_domain(row: StaffRow) -> Specialist:

@@ -1,0 +1,340 @@
+"""Staff sign-in: a password and a one-time code, throttled and audited.
+
+:func:`authenticate` turns an email, a password and a code (from an authenticator app, or a
+recovery code) into an :class:`Actor`. Every way it can fail (no such account, wrong
+password, wrong or already-used code, disabled account, 2FA not set up) raises the same
+:class:`AuthenticationFailed` with the same message, after the same work: an unknown email is
+checked against a dummy Argon2id hash, so the time taken does not tell who has an account.
+
+Throttling is keyed by an HMAC of the normalised email, for known and unknown emails alike.
+After :data:`FREE_FAILURES` consecutive failures each further attempt must wait
+``min(2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)`` seconds; an attempt during the
+wait is refused without looking at the password (:class:`LoginThrottled`, which says how long
+to wait). Nothing ever locks an account for good: the wait is capped, a success resets the
+count, and failures are forgotten :data:`FAILURES_FORGOTTEN_AFTER` after the last one.
+
+Setting a password, issuing and confirming a TOTP secret, and disabling or enabling an account
+need :attr:`Action.STAFF_MANAGE` (admins, and the operator acting as the system).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from attrs import field, frozen
+
+from helplinekit.db.repos.staff import Credentials
+from helplinekit.db.uow import UnitOfWork
+from helplinekit.domain import DomainError, Specialist
+from helplinekit.security import passwords
+from helplinekit.security.policy import AccessDenied, Action, Actor
+from helplinekit.services.audit_trail import audit, audit_now
+from helplinekit.services.context import ServiceContext
+
+__all__ = [
+    "FAILURES_FORGOTTEN_AFTER",
+    "FREE_FAILURES",
+    "MAX_WAIT_SECONDS",
+    "AuthenticationFailed",
+    "EnrolmentCodeRejected",
+    "LoginThrottled",
+    "TotpEnrolment",
+    "authenticate",
+    "begin_totp_enrolment",
+    "confirm_totp_enrolment",
+    "disable_staff",
+    "enable_staff",
+    "set_password",
+    "throttle_key",
+    "wait_after",
+]
+
+#: Consecutive failures allowed before attempts must wait.
+FREE_FAILURES = 5
+#: The longest wait between attempts, in seconds (15 minutes): never a lockout.
+MAX_WAIT_SECONDS = 900
+#: Failures older than this are forgotten (the count starts again).
+FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
+
+#: The throttle key's HMAC domain (a new version gives new, unrelated keys).
+_THROTTLE_PURPOSE = "login-throttle:v1"
+
+
+class AuthenticationFailed(DomainError):
+    """Signing in failed. The message never says which part was wrong."""
+
+    MESSAGE = "Wrong email, password or code."
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
+
+
+class LoginThrottled(AuthenticationFailed):
+    """Too many failed attempts with this email: wait ``retry_after`` seconds.
+
+    Raised alike for known and unknown emails, without checking the password.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        unit = "second" if retry_after == 1 else "seconds"
+        super().__init__(
+            f"Too many failed sign-ins with this email; wait {retry_after} {unit} and try again."
+        )
+
+
+class EnrolmentCodeRejected(DomainError):
+    """The code given to confirm a new authenticator is not valid now."""
+
+
+@frozen
+class TotpEnrolment:
+    """A new authenticator secret, to show once and then confirm with a code.
+
+    Attributes:
+        secret: the base-32 secret (for typing into an app by hand).
+        uri: the ``otpauth://`` URI (for a QR code); issuer = the helpline's name.
+        recovery_codes: ten single-use codes for when the phone is lost; only their hashes
+            are stored.
+    """
+
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)
+    recovery_codes: tuple[str, ...] = field(repr=False)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def throttle_key(ctx: ServiceContext, email: str) -> str:
+    """The login-throttle key of an email: an HMAC under a key kept outside the database."""
+    return ctx.database.message_ids.of(_THROTTLE_PURPOSE, normalise_email(email) or "-")
+
+
+def wait_after(failures: int) -> int:
+    """Seconds the next attempt must wait after ``failures`` consecutive failures."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+
+
+# -- signing in ----------------------------------------------------------------------------
+
+
+def _audit_failure(
+    ctx: ServiceContext, uow: UnitOfWork, key: str, reason: str, failures: int, wait: int
+) -> None:
+    # No actor: nobody is signed in. The object is the throttle key's prefix, never the email.
+    uow.audit.append(
+        at=ctx.clock(),
+        actor_kind="anonymous",
+        actor_id=None,
+        os_user=ctx.os_user,
+        action="login.failed",
+        object_kind="login",
+        object_id=key[:16],
+        details={"reason": reason, "failures": failures, "wait_seconds": wait},
+    )
+
+
+def authenticate(ctx: ServiceContext, email: str, password: str, code: str) -> Actor:
+    """Check a staff member's password and code; return them as an :class:`Actor`.
+
+    ``code`` is the 6-digit code an authenticator app shows now (each code works once) or an
+    unused recovery code (it is then used up).
+
+    :raises LoginThrottled: attempts with this email must wait; nothing was checked.
+    :raises AuthenticationFailed: anything else wrong; the message does not say what.
+    """
+    passwords.dummy_hash()  # made once per process, before anything is timed
+    now = ctx.clock()
+    address = normalise_email(email)
+    key = throttle_key(ctx, address)
+    with ctx.database.uow() as uow:
+        # The throttle row is locked until commit: attempts for one email take turns.
+        throttle = uow.staff.lock_throttle(key, now)
+        fresh = throttle.last_failure_at >= now - FAILURES_FORGOTTEN_AFTER
+        failures = throttle.failures if fresh else 0
+        if fresh and throttle.blocked_until is not None and now < throttle.blocked_until:
+            wait = max(1, math.ceil((throttle.blocked_until - now).total_seconds()))
+            _audit_failure(ctx, uow, key, "throttled", failures, wait)
+            uow.commit()
+            raise LoginThrottled(wait)
+
+        account = uow.staff.credentials_by_email(address, for_update=True)
+        reason, method, left = _check(uow, account, password, code, now)
+        if reason is not None or account is None:
+            # (account is None only ever comes with a reason; the check narrows the type.)
+            failures += 1
+            wait = wait_after(failures)
+            blocked = now + timedelta(seconds=wait) if wait else None
+            uow.staff.record_failure(key, failures, blocked, now)
+            _audit_failure(ctx, uow, key, reason or "unknown_account", failures, wait)
+            uow.commit()
+            raise AuthenticationFailed()
+
+        rehashed = False
+        if account.password_hash is not None and passwords.needs_rehash(account.password_hash):
+            uow.staff.set_password_hash(account.staff_id, passwords.rehash_password(password))
+            rehashed = True
+        uow.staff.clear_throttle(key)
+        uow.staff.prune_throttles(now - FAILURES_FORGOTTEN_AFTER)
+        actor = Actor(uow.staff.get(account.staff_id))
+        extra = {"recovery_codes_left": left} if left is not None else {}
+        audit(
+            ctx,
+            uow,
+            actor,
+            "login.ok",
+            "staff",
+            account.staff_id,
+            method=method,
+            rehashed=rehashed,
+            **extra,
+        )
+        uow.commit()
+    return actor
+
+
+def _check(
+    uow: UnitOfWork, account: Credentials | None, password: str, code: str, now: datetime
+) -> tuple[str | None, str | None, int | None]:
+    """``(failure reason, method, recovery codes left)``; the reason is None on success."""
+    if account is None:
+        passwords.dummy_verify()
+        return "unknown_account", None, None
+    if account.password_hash is None:
+        passwords.dummy_verify()
+        return "no_password", None, None
+    if not passwords.verify_password(account.password_hash, password):
+        return "bad_password", None, None
+    # The password was right: from here on timing no longer hides anything worth hiding.
+    if not account.active:
+        return "disabled", None, None
+    if not account.totp_enrolled:
+        return "no_second_factor", None, None
+    secret = uow.staff.totp_secret(account.staff_id)
+    if secret is None:
+        return "no_second_factor", None, None
+    step = passwords.match_totp(secret, code, now, after_step=account.totp_last_step)
+    if step is not None:
+        uow.staff.use_totp_step(account.staff_id, step)
+        return None, "totp", None
+    used = passwords.match_recovery_code(account.staff_id, code, list(account.recovery_codes))
+    if used is not None:
+        left = uow.staff.use_recovery_code(account.staff_id, used)
+        return None, "recovery_code", left
+    if passwords.match_totp(secret, code, now, after_step=None) is not None:
+        return "replayed_code", None, None
+    return "bad_code", None, None
+
+
+# -- managing accounts ---------------------------------------------------------------------
+
+
+def _require_manage(ctx: ServiceContext, actor: Actor) -> None:
+    try:
+        ctx.policy.require(actor, Action.STAFF_MANAGE)
+    except AccessDenied:
+        audit_now(ctx, actor, "access.denied", "staff", None, attempted=Action.STAFF_MANAGE.value)
+        raise
+
+
+def _staff(uow: UnitOfWork, email: str) -> Specialist:
+    staff = uow.staff.by_email(email)
+    if staff is None:
+        raise DomainError(
+            f"No staff member has the email {email!r}; add them with 'helplinekit staff add'."
+        )
+    return staff
+
+
+def set_password(ctx: ServiceContext, actor: Actor, email: str, password: str) -> None:
+    """Set (or reset) a staff member's password.
+
+    :raises PasswordRejected: shorter than 8 or longer than 1024 characters.
+    """
+    _require_manage(ctx, actor)
+    password_hash = passwords.hash_password(password)
+    with ctx.database.uow() as uow:
+        staff = _staff(uow, email)
+        uow.staff.set_password_hash(staff.id, password_hash)
+        audit(ctx, uow, actor, "staff.password_set", "staff", staff.id)
+        uow.commit()
+
+
+def begin_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str) -> TotpEnrolment:
+    """Issue a new authenticator secret and recovery codes (shown once, then confirmed).
+
+    Any previous secret and recovery codes stop working at once; until the new secret is
+    confirmed with :func:`confirm_totp_enrolment` the account cannot sign in.
+    """
+    _require_manage(ctx, actor)
+    secret = passwords.new_totp_secret()
+    codes = passwords.new_recovery_codes()
+    with ctx.database.uow() as uow:
+        staff = _staff(uow, email)
+        hashes = [passwords.hash_recovery_code(staff.id, code) for code in codes]
+        uow.staff.start_totp(staff.id, secret, hashes)
+        audit(ctx, uow, actor, "staff.totp_issue", "staff", staff.id, recovery_codes=len(codes))
+        uow.commit()
+    return TotpEnrolment(
+        secret=secret,
+        uri=passwords.totp_uri(secret, staff.email, ctx.config.helpline.name),
+        recovery_codes=tuple(codes),
+    )
+
+
+def confirm_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str, code: str) -> None:
+    """Confirm a newly issued secret with the code the authenticator shows now.
+
+    :raises EnrolmentCodeRejected: the code is not valid for the new secret now.
+    """
+    _require_manage(ctx, actor)
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        staff = _staff(uow, email)
+        account = uow.staff.credentials_by_email(staff.email, for_update=True)
+        secret = uow.staff.totp_secret(staff.id)
+        if account is None or secret is None:
+            raise DomainError(
+                f"No authenticator secret was issued to {staff.email!r}; run "
+                f"'helplinekit staff enrol-totp {staff.email}'."
+            )
+        if account.totp_enrolled:
+            raise DomainError(
+                f"{staff.email!r} has already confirmed their authenticator; to replace it, "
+                f"run 'helplinekit staff enrol-totp {staff.email}'."
+            )
+        step = passwords.match_totp(secret, code, now, after_step=None)
+        if step is None:
+            raise EnrolmentCodeRejected(
+                "That code is not valid for the new secret now. Enter the 6-digit code the app "
+                "shows at this moment; if it still fails, check the phone's clock is right."
+            )
+        uow.staff.confirm_totp(staff.id, step, now)
+        audit(ctx, uow, actor, "staff.totp_enrol", "staff", staff.id)
+        uow.commit()
+
+
+def _set_active(ctx: ServiceContext, actor: Actor, email: str, active: bool) -> Specialist:
+    _require_manage(ctx, actor)
+    with ctx.database.uow() as uow:
+        staff = _staff(uow, email)
+        updated = uow.staff.set_active(staff.id, active)
+        action = "staff.enable" if active else "staff.disable"
+        audit(ctx, uow, actor, action, "staff", staff.id, was_active=staff.active)
+        uow.commit()
+    return updated
+
+
+def disable_staff(ctx: ServiceContext, actor: Actor, email: str) -> Specialist:
+    """Disable an account: it can no longer sign in, see cases or be given work."""
+    return _set_active(ctx, actor, email, False)
+
+
+def enable_staff(ctx: ServiceContext, actor: Actor, email: str) -> Specialist:
+    """Enable a disabled account again."""
+    return _set_active(ctx, actor, email, True)

@@ -1,0 +1,157 @@
+"""Shared set-up for the audit tests: staff, a realistic workload, reading the log back."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helplinekit.db.repos.cases import CaseFilters
+from helplinekit.domain import (
+    ContactKind,
+    NoteSection,
+    Role,
+    Specialism,
+    Specialist,
+    parse_urn,
+)
+from helplinekit.security.audit import AuditEntry
+from helplinekit.security.policy import AccessDenied, Actor
+
+
+def add_staff(helpline, email: str, roles, specialisms=(), capacity: int = 50) -> Actor:
+    person = Specialist(
+        email=email,
+        display_name=email.split("@")[0],
+        roles=frozenset(roles),
+        specialisms=frozenset(specialisms),
+        languages=("en",),
+        capacity=capacity,
+    )
+    helpline.save_staff(helpline.system(), person)
+    return helpline.actor(email)
+
+
+def read_log(helpline) -> tuple[list[AuditEntry], tuple[int, str]]:
+    """Every stored entry and the head row, read through the repository."""
+    with helpline.context.database.uow(read_only=True) as uow:
+        return list(uow.audit.entries()), uow.audit.head()
+
+
+@dataclass
+class Workload:
+    """What :func:`run_workload` did: the actors and the cases."""
+
+    intake: Actor
+    lawyer: Actor
+    supervisor: Actor
+    outsider: Actor
+    cases: list = field(default_factory=list)
+    assigned: set = field(default_factory=set)
+
+
+def run_workload(helpline, operations: int = 200, seed: int = 20260401) -> Workload:
+    """Real casework through the services until the log holds ``operations`` entries.
+
+    A mix of writes (staff, cases, contacts, notes, assignments, status changes) and reads
+    (views, timelines, notes, filtered and unfiltered lists), with denied accesses among
+    them, by several staff members and the system: every entry kind the tampering tests
+    may meet.
+    """
+    rng = random.Random(seed)
+    work = Workload(
+        intake=add_staff(helpline, "intake@h.org", {Role.INTAKE}),
+        lawyer=add_staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL}),
+        supervisor=add_staff(helpline, "sup@h.org", {Role.SUPERVISOR}),
+        outsider=add_staff(
+            helpline, "ds@h.org", {Role.DIGITAL_SECURITY}, {Specialism.DIGITAL_SECURITY}
+        ),
+    )
+
+    def open_case() -> None:
+        number = f"tel:+92300{rng.randrange(10**7):07d}"
+        case = helpline.open_case_from_contact(
+            work.lawyer,
+            summary=f"Caller reports harassment #{len(work.cases)}",
+            contact_point=parse_urn(number),
+            consent_services=True,
+        )
+        work.cases.append(case)
+
+    def some_case():
+        return rng.choice(work.cases)
+
+    def assign() -> None:
+        # Each case is assigned for legal work once (a second time is refused, unaudited).
+        free = [case for case in work.cases if case.id not in work.assigned]
+        if not free:
+            open_case()
+            return
+        case = rng.choice(free)
+        helpline.assign(work.supervisor, case.id, work.lawyer.id, Specialism.LEGAL)
+        work.assigned.add(case.id)
+
+    def denied() -> None:
+        try:
+            helpline.view_case(work.outsider, some_case().id)
+        except AccessDenied:
+            return
+        raise AssertionError("the outsider should have been refused")
+
+    operations_table: list[tuple[int, Callable[[], object]]] = [
+        (3, open_case),
+        (
+            2,
+            lambda: helpline.record_contact(
+                work.lawyer, some_case().id, summary="Follow-up call", kind=ContactKind.CALL
+            ),
+        ),
+        (
+            2,
+            lambda: helpline.add_note(
+                work.lawyer, some_case().id, NoteSection.LEGAL, "Advised on the takedown route"
+            ),
+        ),
+        (3, lambda: helpline.view_case(work.supervisor, some_case().id)),
+        (2, lambda: helpline.read_timeline(work.lawyer, some_case().id)),
+        (2, lambda: helpline.read_notes(work.lawyer, some_case().id)),
+        (2, lambda: helpline.list_cases(work.supervisor)),
+        (1, lambda: helpline.list_cases(work.lawyer, CaseFilters(language="en"))),
+        (1, assign),
+        (1, denied),
+    ]
+    weighted = [operation for weight, operation in operations_table for _ in range(weight)]
+    open_case()
+    while True:
+        with helpline.context.database.uow(read_only=True) as uow:
+            seq, _ = uow.audit.head()
+        if seq >= operations:
+            break
+        rng.choice(weighted)()
+    return work
+
+
+@pytest.fixture
+def cli(plugin_manager, deployment: Path, database_url: str):
+    """``cli(*args, expect=0)`` runs ``helplinekit`` on the test deployment and database."""
+    from helplinekit.cli import build_cli
+
+    config = deployment / "helpline.toml"
+    config.write_text(config.read_text() + f'\n[database]\nurl = "{database_url}"\n')
+    runner = CliRunner()
+
+    def run(*args: str, expect: int = 0, config_path: Path = config) -> str:
+        result = runner.invoke(build_cli(plugin_manager), [*args, "--config", str(config_path)])
+        assert result.exit_code == expect, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    run("db", "upgrade")
+    run("keys", "init")
+    run.config = config  # type: ignore[attr-defined]
+    run.pm = plugin_manager  # type: ignore[attr-defined]
+    return run
