@@ -30,6 +30,7 @@ def build_cli(pm: object | None = None) -> click.Group:
         cases_cmd,
         config_cmd,
         db_cmd,
+        init_cmd,
         keys_cmd,
         plugins_cmd,
         retention_cmd,
@@ -53,6 +54,7 @@ def build_cli(pm: object | None = None) -> click.Group:
         """helplinekit: a helpline for victims of online harassment, in a box."""
         ctx.obj = State(pm)
 
+    cli.add_command(init_cmd.init)
     cli.add_command(plugins_cmd.plugins)
     cli.add_command(config_cmd.config)
     cli.add_command(keys_cmd.keys)

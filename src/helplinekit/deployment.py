@@ -1,0 +1,300 @@
+"""Generating a country's deployment folder from ``templates/helpline`` (``helplinekit init``).
+
+Everything is validated here, against the installed plugins, before cookiecutter runs, so
+bad input writes nothing. Free text (the helpline's name) is passed to cookiecutter only in
+private ``_`` variables, which cookiecutter never renders as template syntax, already
+escaped for each file format; the folder is generated in a temporary place and moved into
+position only when complete.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import field, frozen
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from helplinekit.registry import Registries
+
+__all__ = [
+    "DeploymentRequest",
+    "InitError",
+    "defaults_for_country",
+    "generate_deployment",
+    "markdown_escape",
+    "template_dir",
+    "validate_request",
+]
+
+# Characters both CommonMark and Python-Markdown unescape after a backslash; & and < become
+# entities so no HTML can be formed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+class InitError(Exception):
+    """The request cannot produce a deployment; the message names the value and the fix."""
+
+
+@frozen
+class DeploymentRequest:
+    """What an NGO told ``helplinekit init``.
+
+    Attributes:
+        name: the helpline's public name (free text, kept exactly as typed).
+        country: ISO 3166-1 alpha-2 code.
+        languages: BCP 47 tags of installed language packs; the first is not necessarily
+            the default.
+        default_language: one of ``languages``.
+        channels: names of installed channels to enable.
+        timezone: IANA timezone.
+        jurisdiction: a registered jurisdiction key, or None for a local law stub.
+        specialisms: the kinds of help offered.
+    """
+
+    name: str
+    country: str
+    languages: tuple[str, ...]
+    default_language: str
+    channels: tuple[str, ...]
+    timezone: str
+    jurisdiction: str | None = None
+    specialisms: tuple[str, ...] = ("legal", "digital_security", "counselling")
+    local_plugins: tuple[Path, ...] = field(factory=tuple)
+
+
+def template_dir(kind: str = "helpline") -> Path:
+    """Where the cookiecutter template lives: shipped in the wheel, or in the checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_templates" / kind, package.parent.parent / "templates" / kind):
+        if (candidate / "cookiecutter.json").exists():
+            return candidate
+    raise InitError(f"The {kind} template is missing from this helplinekit installation.")
+
+
+def markdown_escape(text: str) -> str:
+    """Escape text so Markdown renders it literally (backslash escapes, HTML entities)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def defaults_for_country(country: str, installed_languages: Iterable[str]) -> dict[str, Any]:
+    """Timezone and languages inferred from the country (Babel), limited to installed packs."""
+    from babel.core import get_global
+    from babel.languages import get_official_languages
+
+    zones = get_global("territory_zones").get(country.upper(), ())
+    installed = list(installed_languages)
+    official = [
+        tag for tag in get_official_languages(country.upper(), de_facto=True) if tag in installed
+    ]
+    languages = official or (["en"] if "en" in installed else installed[:1])
+    if "en" in installed and "en" not in languages:
+        languages.append("en")
+    return {
+        "timezone": zones[0] if zones else "UTC",
+        "languages": tuple(languages),
+        "default_language": languages[0],
+    }
+
+
+def country_name(country: str) -> str:
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=country.upper())
+    return getattr(found, "common_name", None) or found.name if found else country
+
+
+def jurisdictions_for(registries: Registries, country: str) -> list[str]:
+    return sorted(
+        entry.name for entry in registries.jurisdictions if entry.item.country == country.upper()
+    )
+
+
+def validate_request(request: DeploymentRequest, registries: Registries) -> list[str]:
+    """Every problem with the request, each naming the value and the fix."""
+    import pycountry
+
+    problems = []
+    if not request.name.strip():
+        problems.append('The helpline needs a name, e.g. --name "Digital Rights Helpline".')
+    if pycountry.countries.get(alpha_2=request.country.upper()) is None:
+        problems.append(
+            f"{request.country!r} is not a country code; use ISO 3166-1 alpha-2, e.g. PK for "
+            "Pakistan or KE for Kenya."
+        )
+    for tag in request.languages:
+        language = tag.split("-")[0]
+        known = _TAG.match(tag) and (
+            pycountry.languages.get(alpha_2=language) or pycountry.languages.get(alpha_3=language)
+        )
+        if not known:
+            problems.append(
+                f"{tag!r} is not a language tag; use BCP 47 tags such as ur, en or pa-Arab."
+            )
+        elif tag not in registries.languages:
+            installed = ", ".join(sorted(registries.languages.names()))
+            problems.append(
+                f"Language {tag!r} has no installed language plugin (installed: {installed}); "
+                "install one or leave it out."
+            )
+    if not request.languages:
+        problems.append("Choose at least one language, e.g. --languages ur,en.")
+    elif request.default_language not in request.languages:
+        problems.append(
+            f"The default language {request.default_language!r} is not one of "
+            f"{', '.join(request.languages)}."
+        )
+    if not request.channels:
+        problems.append("Enable at least one channel, e.g. --channels web.form.")
+    for channel in request.channels:
+        if channel not in registries.channels:
+            installed = ", ".join(sorted(registries.channels.names()))
+            problems.append(
+                f"Channel {channel!r} is not provided by any installed plugin (installed: "
+                f"{installed})."
+            )
+    if request.jurisdiction is not None and request.jurisdiction not in registries.jurisdictions:
+        problems.append(f"Jurisdiction {request.jurisdiction!r} is not installed.")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(request.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"{request.timezone!r} is not a timezone; use e.g. Asia/Karachi.")
+    return problems
+
+
+def _holds_database(folder: Path) -> Path | None:
+    for path in folder.rglob("*"):
+        if path.suffix in DATABASE_SUFFIXES and path.is_file():
+            return path
+    return None
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse an existing folder without ``force``, and any folder that holds a database."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise InitError(f"{target} exists and is not a folder; choose another place.")
+    if not any(target.iterdir()):
+        return
+    if not force:
+        raise InitError(
+            f"{target} already exists and is not empty; choose another folder, or pass --force "
+            "to replace its files."
+        )
+    database = _holds_database(target)
+    if database is not None:
+        raise InitError(
+            f"{target} holds a database ({database.name}); --force never replaces a deployment "
+            "with data. Choose another folder."
+        )
+
+
+def _plugin_requirements(
+    pm: pluggy.PluginManager, registries: Registries, request: DeploymentRequest
+) -> list[str]:
+    """First-party plugin folders (under the checkout's plugins/) the choices come from."""
+    names = {registries.channels.plugin_of(c) for c in request.channels}
+    names |= {registries.languages.plugin_of(tag) for tag in request.languages}
+    if request.jurisdiction:
+        names.add(registries.jurisdictions.plugin_of(request.jurisdiction))
+    projects = set()
+    for plugin, dist in pm.list_plugin_distinfo():
+        if pm.get_name(plugin) in names:
+            projects.add(dist.project_name)
+    return sorted(projects)
+
+
+def build_context(
+    request: DeploymentRequest, pm: pluggy.PluginManager, registries: Registries
+) -> dict[str, Any]:
+    """The cookiecutter context: every value computed and escaped here, passed privately."""
+    from helplinekit import __version__
+    from helplinekit.contracts.language import RTL_SCRIPTS
+    from helplinekit.domain import DEFAULT_TAXONOMY
+    from helplinekit.partners.directory import render_directory
+
+    country = request.country.upper()
+    stub = request.jurisdiction is None
+    jurisdiction = request.jurisdiction or f"local.{country.lower()}"
+    partners = [
+        entry.item
+        for entry in registries.partners
+        if "*" in entry.item.regions or country in {r.split("-")[0] for r in entry.item.regions}
+    ]
+    default_pack = registries.languages.get(request.default_language)
+    return {
+        "folder": "deployment",
+        "_name": request.name,
+        "_name_markdown": markdown_escape(request.name),
+        "_country": country,
+        "_country_name": country_name(country),
+        "_timezone": request.timezone,
+        "_languages": list(request.languages),
+        "_default_language": request.default_language,
+        "_default_rtl": default_pack.script in RTL_SCRIPTS,
+        "_channels": list(request.channels),
+        "_jurisdiction": jurisdiction,
+        "_law_stub": stub,
+        "_taxonomy": [[code.code, code.title] for code in DEFAULT_TAXONOMY],
+        "_specialisms": list(request.specialisms),
+        "_referrals_csv": render_directory(partners),
+        "_plugin_projects": _plugin_requirements(pm, registries, request),
+        "_helplinekit_version": __version__,
+        "_generated_on": date.today().isoformat(),
+    }
+
+
+def generate_deployment(
+    request: DeploymentRequest,
+    target: Path,
+    *,
+    pm: pluggy.PluginManager,
+    registries: Registries,
+    force: bool = False,
+) -> Path:
+    """Validate, generate into a temporary folder, then move into ``target``."""
+    problems = validate_request(request, registries)
+    if problems:
+        raise InitError("\n".join(problems))
+    target = target.absolute()
+    check_target(target, force=force)
+    context = build_context(request, pm, registries)
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".helplinekit-init-", dir=target.parent) as scratch:
+        try:
+            generated = Path(
+                cookiecutter(
+                    str(template_dir("helpline")),
+                    no_input=True,
+                    extra_context=context,
+                    output_dir=scratch,
+                    accept_hooks=True,
+                )
+            )
+        except (CookiecutterException, SystemExit, OSError) as error:
+            raise InitError(f"The deployment could not be generated: {error}") from None
+        plugins_folder = generated / "plugins"
+        for source in request.local_plugins:
+            shutil.copy2(source, plugins_folder / source.name)
+        if target.exists():
+            # --force on a folder without data: swap it out only once the new one is complete.
+            old = Path(scratch) / "replaced"
+            target.rename(old)
+        generated.rename(target)
+    return target
