@@ -40,6 +40,8 @@ from helplinekit.domain import (
 from helplinekit.services.context import ServiceContext
 
 TRIAGE_JOB = "triage"
+#: Runs of the intake transaction when a concurrent writer wins a race for a unique row.
+INTAKE_ATTEMPTS = 3
 #: When staff should answer a survivor who named a safe channel instead of the web page.
 CALLBACK_DUE = timedelta(hours=24)
 
@@ -70,7 +72,23 @@ def _kind(channel: str) -> ContactKind:
 
 
 def receive_message(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
-    """Store one inbound message durably; return once it is committed."""
+    """Store one inbound message durably; return once it is committed.
+
+    On PostgreSQL two transactions can race past the checks: two deliveries of the same
+    message, or the year's first two cases. The loser violates a unique constraint (at a
+    flush or at the commit) and is rolled back, so it is run again: the new run sees the
+    winner's committed rows, and says "duplicate" only once the message is really stored.
+    """
+    for attempt in range(1, INTAKE_ATTEMPTS + 1):
+        try:
+            return _receive_once(ctx, event)
+        except IntegrityError:
+            if attempt == INTAKE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _receive_once(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
     now = ctx.clock()
     with ctx.database.uow() as uow:
         if uow.messages.seen(event.channel, event.provider_message_id):
@@ -153,12 +171,7 @@ def receive_message(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
         uow.after_commit(
             lambda: ctx.notify("message_received", case=committed_case, message=message)
         )
-        try:
-            uow.commit()
-        except IntegrityError:
-            # Two deliveries of the same message raced past the check; the other one won.
-            uow.rollback()
-            return IntakeResult(stored=False, duplicate=True)
+        uow.commit()
     return IntakeResult(
         stored=True,
         case_id=case.id,
