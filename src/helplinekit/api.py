@@ -317,10 +317,11 @@ class Helpline:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         # Every service that acts for a person is ``helpline.<service>(actor, …)``.
-        from helplinekit.services import break_glass, casework, erasure
+        from helplinekit.services import break_glass, casework, erasure, legal
         from helplinekit.services.actions import SERVICE_ACTIONS
 
-        module = next((m for m in (casework, erasure, break_glass) if hasattr(m, name)), None)
+        modules = (casework, erasure, break_glass, legal)
+        module = next((m for m in modules if hasattr(m, name)), None)
         if name in SERVICE_ACTIONS and module is not None:
             function = getattr(module, name)
 

@@ -74,6 +74,7 @@ service                       int int+ law law+ dig dig+ cou cou+ sup sup+ adm a
 list_cases                     -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 view_case                      -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 read_timeline                  -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+legal_options                  -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[general]            -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[legal]              -   -    -   Y    -   -    -   -    -   -    -   -    -    Y
 read_notes[digital_security]   -   -    -   -    -   Y    -   -    -   -    -   -    -    Y
@@ -111,6 +112,7 @@ service                       int int+ law law+ dig dig+ cou cou+ sup sup+ adm a
 list_cases                     Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 view_case                      Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 read_timeline                  Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+legal_options                  Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[general]            Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[legal]              -   -    -   Y    -   -    -   -    -   -    -   -    -    Y
 read_notes[digital_security]   -   -    -   -    -   Y    -   -    -   -    -   -    -    Y
@@ -443,6 +445,7 @@ CALLS: dict[str, Prepare] = {
     "list_cases": _in_list,
     "view_case": lambda h, a, c, t, s: lambda: h.view_case(a, c),
     "read_timeline": lambda h, a, c, t, s: lambda: h.read_timeline(a, c),
+    "legal_options": lambda h, a, c, t, s: lambda: h.legal_options(a, c),
     **{f"read_notes[{n.value}]": _read_notes(n) for n in NoteSection},
     "list_tasks": lambda h, a, c, t, s: lambda: h.list_tasks(a, c),
     "list_referrals": lambda h, a, c, t, s: lambda: h.list_referrals(a, c),

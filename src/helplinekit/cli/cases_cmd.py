@@ -164,3 +164,66 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         for task in tasks:
             done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
             click.echo(f"  [{task.kind.value}] {task.title} ({done})")
+
+
+@cases.command()
+@click.argument("reference")
+@as_option
+@config_option
+@click.pass_obj
+def legal(state: object, reference: str, acting_as: str | None, config_path: str | None) -> None:
+    """Print the legal options for a case (printable; with the disclaimer and review date)."""
+    from helplinekit.cli.helpers import acting, open_helpline
+
+    with open_helpline(state, config_path) as helpline:
+        actor = acting(helpline, acting_as)
+        options = helpline.legal_options(actor, reference)
+    jurisdiction = options.jurisdiction
+    reviewed = jurisdiction.reviewed_on.isoformat() if jurisdiction.reviewed_on else "not reviewed"
+    click.echo(f"Legal options for case {options.case_reference} — {jurisdiction.name}")
+    click.echo(f"(law plugin {jurisdiction.key}; reviewed: {reviewed})")
+    click.echo(f"\n{options.disclaimer}\n")
+    if options.provisions:
+        click.echo("Provisions:")
+    for item in options.provisions:
+        provision = item.provision
+        marks = []
+        if item.contested:
+            marks.append("CONTESTED")
+        if not item.verified:
+            marks.append("UNVERIFIED")
+        label = f" [{', '.join(marks)}]" if marks else ""
+        click.echo(f"  • {provision.citation} — {provision.title}{label}")
+        click.echo(f"    {provision.summary}")
+        if provision.penalty:
+            click.echo(f"    Penalty: {provision.penalty}")
+        if item.applies_if:
+            click.echo(f"    Applies if: {'; '.join(item.applies_if)}")
+        if item.contested and provision.flag_note:
+            click.echo(f"    Note: {provision.flag_note}")
+        click.echo(f"    For: {', '.join(item.categories)}. Source: {provision.fact.source_url}")
+    for code, note in options.no_specific:
+        click.echo(f"  • {code}: no specific provision. {note}")
+    if options.unmapped:
+        click.echo(f"  ! Not covered by this law plugin: {', '.join(options.unmapped)}")
+    if options.authorities:
+        click.echo("\nWhere to report:")
+    for authority in options.authorities:
+        verified = "" if authority.fact.is_verified else " [UNVERIFIED]"
+        contact = ", ".join(x for x in (authority.phone, authority.url) if x)
+        click.echo(f"  • {authority.name}{verified}: {authority.how_to_report} {contact}".rstrip())
+    if options.removal_routes:
+        click.echo("\nGetting content removed:")
+    for route in options.removal_routes:
+        verified = "" if route.fact.is_verified else " [UNVERIFIED]"
+        click.echo(f"  • {route.title}{verified}: {route.steps}")
+    if options.evidence_guidance:
+        click.echo("\nEvidence to keep first:")
+        for number, step in enumerate(options.evidence_guidance, start=1):
+            click.echo(f"  {number}. {step}")
+    for limit in options.time_limits:
+        verified = "" if limit.fact.is_verified else " [UNVERIFIED]"
+        click.echo(f"\nTime limit{verified}: {limit.description}")
+    if options.complaint_draft:
+        click.echo(f"\nComplaint draft ({options.complaint_language}):\n")
+        click.echo(options.complaint_draft)

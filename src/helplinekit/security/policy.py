@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     CASE_LIST = "case.list"  # see the case in lists, counts and queues
     CASE_VIEW = "case.view"  # open its metadata: status, risk, categories, assignments
     CASE_READ_MESSAGES = "case.read_messages"  # read the timeline: messages, call summaries
+    CASE_LEGAL_OPTIONS = "case.legal_options"  # the law that applies, from the case's details
     CASE_TRIAGE = "case.triage"  # set categories, attributes, risk, specialisms needed
     CASE_ASSIGN = "case.assign"
     CASE_CHANGE_STATUS = "case.change_status"
@@ -95,6 +96,7 @@ GRANTS: Mapping[tuple[Role, Action], Condition] = {
     # Intake: first contact and triage of cases waiting in the intake queue.
     **{(_I, a): Condition.INTAKE for a in (
         Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_READ_MESSAGES, Action.CASE_TRIAGE,
+        Action.CASE_LEGAL_OPTIONS,
         Action.CASE_ASSIGN, Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CONTACT_RECORD,
         Action.NOTE_READ, Action.NOTE_WRITE, Action.REPLY_SEND, Action.TASK_MANAGE,
     )},
@@ -102,6 +104,7 @@ GRANTS: Mapping[tuple[Role, Action], Condition] = {
     # Lawyers, digital-security experts and counsellors: the cases assigned to them.
     **{(role, a): Condition.ASSIGNED for role in _caseworkers for a in (
         Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_READ_MESSAGES, Action.CASE_TRIAGE,
+        Action.CASE_LEGAL_OPTIONS,
         Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CONTACT_RECORD, Action.NOTE_READ,
         Action.NOTE_WRITE, Action.REPLY_SEND, Action.TASK_MANAGE, Action.REFERRAL_MANAGE,
     )},

@@ -23,6 +23,7 @@ SERVICE_MODULES = (
     "helplinekit.services.casework",
     "helplinekit.services.erasure",
     "helplinekit.services.break_glass",
+    "helplinekit.services.legal",
 )
 
 

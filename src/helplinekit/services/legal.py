@@ -1,0 +1,249 @@
+"""Legal options for a case: what the jurisdiction plugin says applies, and why.
+
+For each of the case's categories the jurisdiction maps to provisions (or says explicitly
+that there is no specific provision). A provision whose condition depends on something not
+recorded — whether the victim is a minor, the victim's gender for a gendered offence — is
+shown as "applies if …" rather than asserted or dropped. Contested provisions are shown as
+contested; facts nobody has checked against their source are shown as unverified. The
+disclaimer and the review date always come with the options.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from attrs import field, frozen
+
+from helplinekit.contracts.jurisdiction import (
+    Authority,
+    ComplaintTemplate,
+    Jurisdiction,
+    NoSpecificProvision,
+    Provision,
+    ProvisionFlag,
+    RemovalRoute,
+    TimeLimit,
+)
+from helplinekit.domain import Caller, Case, DomainError, Gender
+from helplinekit.security.policy import Action, Actor
+from helplinekit.services.actions import service_action
+from helplinekit.services.audit_trail import audit_now
+from helplinekit.services.context import ServiceContext
+
+__all__ = ["ApplicableProvision", "LegalOptions", "evaluate", "legal_options"]
+
+_ATTRIBUTE_LABELS = {
+    "victim_is_minor": ("the victim is under 18", "the victim is not a minor"),
+    "ai_generated_content": ("the material is AI-generated or morphed", "the material is genuine"),
+}
+
+
+@frozen
+class ApplicableProvision:
+    """One provision that applies to the case, or may.
+
+    Attributes:
+        provision: the provision, with its source and confidence.
+        categories: the case's taxonomy codes that led to it.
+        applies_if: conditions not yet known that it depends on (empty: it applies).
+        notes: why it applies, from the jurisdiction's mapping.
+    """
+
+    provision: Provision
+    categories: tuple[str, ...]
+    applies_if: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def certain(self) -> bool:
+        return not self.applies_if
+
+    @property
+    def contested(self) -> bool:
+        return ProvisionFlag.contested in self.provision.flags
+
+    @property
+    def verified(self) -> bool:
+        return self.provision.fact.is_verified
+
+
+@frozen
+class LegalOptions:
+    """Everything the jurisdiction offers for one case.
+
+    Attributes:
+        case_reference: the case.
+        jurisdiction: the jurisdiction used.
+        provisions: provisions that apply or may apply, in mapping order.
+        no_specific: (code, what to do instead) for codes with no specific provision.
+        unmapped: the case's codes the jurisdiction says nothing about.
+        authorities: where to report.
+        removal_routes: how to get content removed (those for the case's codes first).
+        evidence_guidance: what to keep, in order.
+        time_limits: deadlines that apply.
+        complaint_draft: a draft complaint in the case's language, if a template exists.
+        complaint_language: the language of that draft.
+    """
+
+    case_reference: str
+    jurisdiction: Jurisdiction
+    provisions: tuple[ApplicableProvision, ...]
+    no_specific: tuple[tuple[str, str], ...]
+    unmapped: tuple[str, ...]
+    authorities: tuple[Authority, ...]
+    removal_routes: tuple[RemovalRoute, ...]
+    evidence_guidance: tuple[str, ...]
+    time_limits: tuple[TimeLimit, ...]
+    complaint_draft: str | None = field(default=None, repr=False)
+    complaint_language: str | None = None
+
+    @property
+    def disclaimer(self) -> str:
+        return self.jurisdiction.disclaimer
+
+    @property
+    def reviewed_on(self) -> date | None:
+        return self.jurisdiction.reviewed_on
+
+
+def _gender_condition(provision: Provision, caller: Caller | None) -> tuple[bool, str | None]:
+    """Whether a gendered provision is excluded, and the "applies if" text when unknown."""
+    if ProvisionFlag.victim_must_be_woman not in provision.flags:
+        return False, None
+    gender = caller.gender if caller is not None else None
+    if gender is None or gender is Gender.UNDISCLOSED:
+        return False, "the victim is a woman"
+    return gender is not Gender.WOMAN, None
+
+
+def evaluate(
+    case: Case, jurisdiction: Jurisdiction, caller: Caller | None = None
+) -> tuple[list[ApplicableProvision], list[tuple[str, str]], list[str]]:
+    """Provisions for the case's categories: (applicable, no specific provision, unmapped)."""
+    found: dict[str, ApplicableProvision] = {}
+    no_specific: list[tuple[str, str]] = []
+    unmapped: list[str] = []
+    attributes = case.attributes
+    for code in case.categories:
+        entry = jurisdiction.mappings.get(code)
+        if entry is None:
+            unmapped.append(code)
+            continue
+        if isinstance(entry, NoSpecificProvision):
+            no_specific.append((code, entry.note))
+            continue
+        for ref in entry:
+            provision = jurisdiction.provision(ref.provision)
+            unknown: list[str] = []
+            excluded = False
+            for name, wanted in ref.when.items():
+                actual = getattr(attributes, name, None)
+                if actual is None:
+                    yes, no = _ATTRIBUTE_LABELS.get(name, (f"{name} is {wanted}", ""))
+                    unknown.append(yes if wanted else no)
+                elif actual != wanted:
+                    excluded = True
+            gender_excluded, gender_unknown = _gender_condition(provision, caller)
+            if excluded or gender_excluded:
+                continue
+            if gender_unknown:
+                unknown.append(gender_unknown)
+            previous = found.get(provision.key)
+            if previous is None:
+                found[provision.key] = ApplicableProvision(
+                    provision=provision,
+                    categories=(code,),
+                    applies_if=tuple(unknown),
+                    notes=(ref.note,) if ref.note else (),
+                )
+            else:
+                # Reached through several categories: it applies as surely as its surest path.
+                conditions = (
+                    previous.applies_if
+                    if len(previous.applies_if) <= len(unknown)
+                    else tuple(unknown)
+                )
+                found[provision.key] = ApplicableProvision(
+                    provision=provision,
+                    categories=(*previous.categories, code),
+                    applies_if=conditions,
+                    notes=tuple(
+                        dict.fromkeys((*previous.notes, *((ref.note,) if ref.note else ())))
+                    ),
+                )
+    return list(found.values()), no_specific, unmapped
+
+
+def _complaint(
+    jurisdiction: Jurisdiction, case: Case, applicable: list[ApplicableProvision], language: str
+) -> tuple[str | None, str | None]:
+    templates: dict[str, ComplaintTemplate] = {
+        t.language: t for t in jurisdiction.complaint_templates
+    }
+    template = templates.get(language) or templates.get("en")
+    if template is None:
+        return None, None
+    values = {
+        "reference": case.reference,
+        "date": date.today().isoformat(),
+        "categories": ", ".join(case.categories),
+        "provisions": "; ".join(p.provision.citation for p in applicable if p.certain)
+        or "(to be completed by the lawyer)",
+        "authority": next(
+            (a.name for a in jurisdiction.authorities if a.key == template.authority),
+            template.authority,
+        ),
+    }
+    return template.text.format_map(_Blank(values)), template.language
+
+
+class _Blank(dict[str, str]):
+    """Unknown placeholders stay visible for the lawyer to fill in, instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def build_options(
+    case: Case, jurisdiction: Jurisdiction, caller: Caller | None, language: str | None
+) -> LegalOptions:
+    applicable, no_specific, unmapped = evaluate(case, jurisdiction, caller)
+    codes = set(case.categories)
+    routes = sorted(
+        jurisdiction.removal_routes,
+        key=lambda route: (not (route.applies_to & codes), route.key),
+    )
+    routes = [r for r in routes if not r.applies_to or r.applies_to & codes]
+    limits = [t for t in jurisdiction.time_limits if not t.applies_to or t.applies_to & codes]
+    draft, draft_language = _complaint(jurisdiction, case, applicable, language or "en")
+    return LegalOptions(
+        case_reference=case.reference,
+        jurisdiction=jurisdiction,
+        provisions=tuple(applicable),
+        no_specific=tuple(no_specific),
+        unmapped=tuple(unmapped),
+        authorities=jurisdiction.authorities,
+        removal_routes=tuple(routes),
+        evidence_guidance=jurisdiction.evidence_guidance,
+        time_limits=tuple(limits),
+        complaint_draft=draft,
+        complaint_language=draft_language,
+    )
+
+
+@service_action(Action.CASE_LEGAL_OPTIONS)
+def legal_options(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> LegalOptions:
+    """The legal options for a case, from the deployment's jurisdiction plugin."""
+    from helplinekit.services.casework import _case, _require
+
+    with ctx.database.uow(read_only=True) as uow:
+        case = _case(uow, case_ref)
+        _require(ctx, actor, Action.CASE_LEGAL_OPTIONS, case, uow=uow)
+        caller = uow.callers.get(case.caller_id)
+    key = ctx.config.jurisdiction
+    if key not in ctx.registries.jurisdictions:
+        raise DomainError(f"The jurisdiction {key!r} is not installed.")
+    options = build_options(case, ctx.registries.jurisdictions.get(key), caller, case.language)
+    audit_now(ctx, actor, "case.legal_options", "case", case.id, provisions=len(options.provisions))
+    return options
