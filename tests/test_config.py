@@ -96,6 +96,16 @@ def test_config_is_found_from_env_then_cwd(tmp_path: Path, monkeypatch: pytest.M
             "database.url",
             "'mysql://x'",
         ),
+        (
+            ("[jurisdiction]", '[opening_hours]\nmonday = "17:00-09:00"\n[jurisdiction]'),
+            "opening_hours.monday",
+            "'17:00-09:00' is not an opening time",
+        ),
+        (
+            ("[jurisdiction]", '[opening_hours]\nfunday = "closed"\n[jurisdiction]'),
+            "opening_hours.funday",
+            "not a known setting",
+        ),
     ],
 )
 def test_invalid_values_name_file_key_and_fix(tmp_path: Path, change, key, fragment) -> None:

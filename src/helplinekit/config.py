@@ -277,6 +277,7 @@ class _Reader:
                 "is not a known table.",
                 f"Known tables: {', '.join(sorted(known_tables | _LATER_TABLES))}.",
             )
+        self.opening_hours(raw)  # checked now; kept in ``extra`` for the console's use
         return HelplineConfig(
             path=self.path,
             helpline=self.helpline(raw),
@@ -292,6 +293,24 @@ class _Reader:
             keys=self.keys(raw),
             extra={key: raw[key] for key in _LATER_TABLES if key in raw},
         )
+
+    def opening_hours(self, raw: Mapping[str, Any]) -> dict[str, str]:
+        """``[opening_hours]``: a weekday -> "HH:MM-HH:MM" or "closed" (validated only)."""
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        table = self.table(raw, "opening_hours", set(days), required=False)
+        for day, value in table.items():
+            if value == "closed":
+                continue
+            match = re.fullmatch(
+                r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)", str(value)
+            )
+            if not match or match.group(1) + match.group(2) >= match.group(3) + match.group(4):
+                raise self.error(
+                    f"opening_hours.{day}",
+                    f"{value!r} is not an opening time.",
+                    'Write "09:00-17:00" (24-hour clock, opening before closing) or "closed".',
+                )
+        return dict(table)
 
     def helpline(self, raw: Mapping[str, Any]) -> HelplineSettings:
         table = self.table(

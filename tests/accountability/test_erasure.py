@@ -164,3 +164,10 @@ def test_survivor_erasure_leaves_nothing_to_find(helpline, database_url: str) ->
         row = uow.session.get(CallerRow, caller_id)
         assert (row.gender, row.age_band, row.region) == (None, None, None)
     assert helpline.read_timeline(helpline.system(), first.case_id) == []
+    from helplinekit.security.audit import verify_chain
+
+    with helpline.context.database.uow(read_only=True) as uow:
+        result = verify_chain(uow.audit.entries(), head=uow.audit.head())
+        actions = [entry.action for entry in uow.audit.entries()]
+    assert result.ok, result.describe()
+    assert "caller.erase" in actions
