@@ -21,8 +21,9 @@ def _tool(name: str) -> str:
 
 
 def test_code_is_lint_clean() -> None:
+    folders = [f for f in ("src", "tests", "bench", "plugins", "templates") if (ROOT / f).exists()]
     result = subprocess.run(
-        [_tool("ruff"), "check", "src", "tests", "bench", "plugins", "templates"],
+        [_tool("ruff"), "check", *folders],
         cwd=ROOT,
         capture_output=True,
         text=True,
