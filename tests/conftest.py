@@ -50,6 +50,7 @@ key = "intl.baseline"
 # -- databases: every database test runs on SQLite and on PostgreSQL ---------------------------
 
 import base64  # noqa: E402
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
 import uuid  # noqa: E402
@@ -99,10 +100,8 @@ def _admin_execute(admin_url: str, statement: str) -> None:
         connection.execute(statement)
 
 
-@pytest.fixture
-def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    admin = request.getfixturevalue("postgres_admin")
+@contextlib.contextmanager
+def _scratch_postgres(admin: str) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     name = f"hk_test_{uuid.uuid4().hex[:12]}"
@@ -111,20 +110,20 @@ def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
         _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    with _scratch_postgres(request.getfixturevalue("postgres_admin")) as url:
+        yield url
 
 
 @pytest.fixture
 def another_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     """A second empty PostgreSQL database (e.g. to restore a backup into)."""
-    admin = request.getfixturevalue("postgres_admin")
-    from sqlalchemy.engine import make_url
-
-    name = f"hk_test_{uuid.uuid4().hex[:12]}"
-    _admin_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _scratch_postgres(request.getfixturevalue("postgres_admin")) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

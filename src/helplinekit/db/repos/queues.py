@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from attrs import frozen
 from sqlalchemy import and_, or_, select, update
@@ -54,6 +55,31 @@ def _claimable(table: type[JobRow] | type[OutboxRow], due_column: object, now: d
     )
 
 
+def _lease(
+    repository: Repository,
+    table: type[JobRow] | type[OutboxRow],
+    due_column: Any,
+    worker: str,
+    now: datetime,
+    limit: int,
+) -> list[Any]:
+    """Claim up to ``limit`` ready rows for ``worker``: the one place leases are taken."""
+    rows = repository.session.scalars(
+        select(table)
+        .where(_claimable(table, due_column, now))
+        .order_by(due_column, table.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        row.state = "running"
+        row.claimed_by = worker
+        row.claimed_at = now
+        row.attempts += 1
+    repository.session.flush()
+    return list(rows)
+
+
 class JobRepository(Repository):
     def enqueue(
         self,
@@ -79,22 +105,8 @@ class JobRepository(Repository):
         return job_id
 
     def claim(self, worker: str, now: datetime, limit: int = 10) -> list[ClaimedJob]:
-        rows = self.session.scalars(
-            select(JobRow)
-            .where(_claimable(JobRow, JobRow.run_after, now))
-            .order_by(JobRow.run_after, JobRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        claimed = []
-        for row in rows:
-            row.state = "running"
-            row.claimed_by = worker
-            row.claimed_at = now
-            row.attempts += 1
-            claimed.append(ClaimedJob(row.id, row.kind, row.case_id, row.message_id, row.attempts))
-        self.session.flush()
-        return claimed
+        rows = _lease(self, JobRow, JobRow.run_after, worker, now, limit)
+        return [ClaimedJob(r.id, r.kind, r.case_id, r.message_id, r.attempts) for r in rows]
 
     def finish(self, job_id: uuid.UUID) -> None:
         self.session.execute(update(JobRow).where(JobRow.id == job_id).values(state="done"))
@@ -154,26 +166,11 @@ class OutboxRepository(Repository):
         self.session.flush()
 
     def claim(self, worker: str, now: datetime, limit: int = 10) -> list[ClaimedReply]:
-        rows = self.session.scalars(
-            select(OutboxRow)
-            .where(_claimable(OutboxRow, OutboxRow.next_attempt_at, now))
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        claimed = []
-        for row in rows:
-            row.state = "running"
-            row.claimed_by = worker
-            row.claimed_at = now
-            row.attempts += 1
-            claimed.append(
-                ClaimedReply(
-                    row.id, row.case_id, row.contact_id, row.message_id, row.channel, row.attempts
-                )
-            )
-        self.session.flush()
-        return claimed
+        rows = _lease(self, OutboxRow, OutboxRow.next_attempt_at, worker, now, limit)
+        return [
+            ClaimedReply(r.id, r.case_id, r.contact_id, r.message_id, r.channel, r.attempts)
+            for r in rows
+        ]
 
     def body(self, reply_id: uuid.UUID) -> str:
         row = self.session.get(OutboxRow, reply_id)
