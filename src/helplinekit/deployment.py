@@ -13,7 +13,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -253,7 +252,6 @@ def build_context(
         "_referrals_csv": render_directory(partners),
         "_plugin_projects": _plugin_requirements(pm, registries, request),
         "_helplinekit_version": __version__,
-        "_generated_on": date.today().isoformat(),
     }
 
 
