@@ -101,13 +101,16 @@ def test_concurrent_writers_leave_a_gap_free_valid_chain(open_helpline, capsys) 
         if entry.action == "test.write"
     )
     assert len(written) == total and set(written.values()) == {1}  # each event exactly once
-    # The writers really interleaved: no writer's events form one unbroken run.
-    runs = sum(
-        1
-        for before, after in zip(entries[start:], entries[start + 1 :], strict=False)
-        if before.details["w"] != after.details["w"]
-    )
-    assert runs > writers
+    # On PostgreSQL the writers really interleave (no writer's events form one unbroken
+    # run). SQLite serialises whole transactions, and a thread may well finish its events
+    # before another starts: correct, just not interleaved, so it is not asserted there.
+    if main.context.database.dialect == "postgresql":
+        runs = sum(
+            1
+            for before, after in zip(entries[start:], entries[start + 1 :], strict=False)
+            if before.details["w"] != after.details["w"]
+        )
+        assert runs > writers
     with capsys.disabled():
         print(
             f"\n[{main.context.database.dialect}] {writers} writers x {events} events: "
