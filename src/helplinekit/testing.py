@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import string
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -172,95 +171,21 @@ def assert_jurisdiction_conforms(
 
 def core_catalog_template() -> Path:
     """The message catalog template (``.pot``) extracted from helplinekit's code."""
-    return Path(__file__).parent / "locale" / "helplinekit.pot"
+    from helplinekit.i18n import TEMPLATE_PATH
 
-
-def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return TEMPLATE_PATH
 
 
 def check_language_pack(pack: LanguagePack, *, template: Path | None = None) -> list[str]:
-    """Problems with a language pack: direction, message templates, catalog completeness."""
-    from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS
+    """Problems with a language pack: direction, message templates, catalog completeness.
 
-    problems = []
-    script_is_rtl = pack.script in RTL_SCRIPTS
-    if pack.rtl != script_is_rtl:
-        problems.append(
-            f"rtl is {pack.rtl} but script {pack.script!r} is written "
-            f"{'right to left' if script_is_rtl else 'left to right'}."
-        )
-    missing = sorted(set(MESSAGE_KEYS) - set(pack.messages))
-    extra = sorted(set(pack.messages) - set(MESSAGE_KEYS))
-    if missing:
-        problems.append(f"message templates missing: {', '.join(missing)}.")
-    if extra:
-        problems.append(f"unknown message templates: {', '.join(extra)}.")
-    from helplinekit.languages.english import MESSAGES as SOURCE
+    The checks live in :func:`helplinekit.i18n.check_pack`, which ``helplinekit
+    translations check`` runs too, so a test and the command always agree.
+    """
+    from helplinekit.i18n import check_pack
 
-    for key in sorted(set(pack.messages) & set(SOURCE)):
-        try:
-            got = _fields(pack.messages[key])
-        except ValueError as error:
-            problems.append(f"message {key!r} is not a valid template: {error}.")
-            continue
-        if got != _fields(SOURCE[key]):
-            problems.append(
-                f"message {key!r} uses fields {sorted(got)}; the English source uses "
-                f"{sorted(_fields(SOURCE[key]))}."
-            )
-        if not pack.messages[key].strip():
-            problems.append(f"message {key!r} is empty.")
-    if pack.catalog_path is not None:
-        problems.extend(_check_catalog(pack, template or core_catalog_template()))
-    return problems
-
-
-def _check_catalog(pack: LanguagePack, template: Path) -> list[str]:
-    from babel.messages.plurals import get_plural
-    from babel.messages.pofile import read_po
-
-    path = pack.catalog_path
-    assert path is not None
-    if not path.exists():
-        return [f"catalog {path} does not exist."]
-    problems = []
-    try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=pack.tag.replace("-", "_"))
-    except Exception as error:  # babel's parse errors have no common base
-        return [f"catalog {path} cannot be read: {error}."]
-    try:
-        pack.translations  # noqa: B018 — compiles the catalog, as loading does
-    except Exception as error:
-        problems.append(f"catalog {path} does not compile: {error}.")
-    expected_plurals = get_plural(pack.tag.replace("-", "_")).num_plurals
-    if catalog.num_plurals != expected_plurals:
-        problems.append(
-            f"catalog declares {catalog.num_plurals} plural forms; {pack.english_name} has "
-            f"{expected_plurals} (fix the Plural-Forms header)."
-        )
-    if template.exists():
-        with template.open("rb") as handle:
-            source = read_po(handle)
-        for message in source:
-            if not message.id:
-                continue
-            translated = catalog.get(message.id, context=message.context)
-            label = message.id if isinstance(message.id, str) else message.id[0]
-            if translated is None:
-                problems.append(f"catalog lacks {label!r}.")
-                continue
-            strings = (
-                translated.string
-                if isinstance(translated.string, tuple | list)
-                else (translated.string,)
-            )
-            if translated.fuzzy or not all(strings):
-                problems.append(f"catalog has no reviewed translation of {label!r}.")
-            elif isinstance(translated.string, tuple | list) and len(strings) != expected_plurals:
-                problems.append(f"catalog gives {len(strings)} plural forms for {label!r}.")
-    return problems
+    report = check_pack(pack, template=template or core_catalog_template())
+    return [problem.text for problem in report.problems]
 
 
 def assert_language_pack_conforms(pack: LanguagePack, *, template: Path | None = None) -> None:

@@ -125,6 +125,7 @@ def test_complaint_draft_fills_known_values_and_leaves_unknown_visible() -> None
     assert options.complaint_language == "en"  # no Urdu template: English
     assert "case HL-2026-000001" in options.complaint_draft
     assert "Test Act (2020 as enacted) s.s21" in options.complaint_draft
+    assert "s.s20" not in options.complaint_draft  # contested: the lawyer decides
     assert "{missing}" in options.complaint_draft
     assert options.disclaimer == "Not legal advice."
 

@@ -32,10 +32,12 @@ def build_cli(pm: object | None = None) -> click.Group:
         db_cmd,
         init_cmd,
         keys_cmd,
+        new_plugin_cmd,
         plugins_cmd,
         retention_cmd,
         simulate_cmd,
         staff_cmd,
+        translations_cmd,
         worker_cmd,
     )
     from helplinekit.cli.state import State
@@ -68,6 +70,8 @@ def build_cli(pm: object | None = None) -> click.Group:
     cases_cmd.cases.add_command(retention_cmd.erase)
     cli.add_command(backup_cmd.backup)
     cli.add_command(backup_cmd.restore)
+    cli.add_command(translations_cmd.translations)
+    cli.add_command(new_plugin_cmd.new_plugin)
     pm.hook.register_commands(cli=cli)  # type: ignore[attr-defined]
     return cli
 

@@ -10,25 +10,38 @@ from typing import TYPE_CHECKING
 
 from helplinekit import hookimpl
 from helplinekit.hookspecs import Register
+from helplinekit.i18n import N_
 
 if TYPE_CHECKING:
     from helplinekit.contracts.language import LanguagePack
 
+# The survivor message templates, keyed as in helplinekit.contracts.MESSAGE_KEYS. N_() marks
+# each text for extraction into locale/helplinekit.pot (`helplinekit translations extract`);
+# the "Translators:" comments reach translators there.
 MESSAGES = {
-    "ack.received": (
+    # Translators: ack.received, the first reply a survivor gets, when their first message
+    # arrives.
+    "ack.received": N_(
         "Thank you for contacting us. Your message has reached the helpline and a member of "
         "our team will reply. If you are in danger now, contact emergency services."
     ),
-    "ack.web_form": (
+    # Translators: ack.web_form, shown after the web form is sent. {case_code} is the
+    # survivor's case code (e.g. HL-2026-000123); keep it exactly as it is.
+    "ack.web_form": N_(
         "Your message has reached the helpline. Your case code is {case_code}. Keep it and "
         "your passphrase somewhere safe: you need both to read our reply."
     ),
-    "reply.signature": "— {helpline_name}",
-    "notice.privacy": (
+    # Translators: reply.signature, the end of every reply from staff. {helpline_name} is
+    # the helpline's name.
+    "reply.signature": N_("— {helpline_name}"),
+    # Translators: notice.privacy, the short privacy notice shown before a survivor writes.
+    "notice.privacy": N_(
         "What you write is kept encrypted and read only by the staff working on your case. "
         "We share nothing without your consent, and you can ask us to delete it."
     ),
-    "notice.emergency": "If you are in immediate danger, call {emergency_numbers}.",
+    # Translators: notice.emergency, where to turn in an emergency. {emergency_numbers}
+    # lists the local emergency numbers; keep it exactly as it is.
+    "notice.emergency": N_("If you are in immediate danger, call {emergency_numbers}."),
 }
 
 

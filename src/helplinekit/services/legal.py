@@ -188,7 +188,11 @@ def _complaint(
         "reference": case.reference,
         "date": date.today().isoformat(),
         "categories": ", ".join(case.categories),
-        "provisions": "; ".join(p.provision.citation for p in applicable if p.certain)
+        # Only what surely applies and is not contested: a draft to an authority must not
+        # present a contested provision as settled; the lawyer adds it if they rely on it.
+        "provisions": "; ".join(
+            p.provision.citation for p in applicable if p.certain and not p.contested
+        )
         or "(to be completed by the lawyer)",
         "authority": next(
             (a.name for a in jurisdiction.authorities if a.key == template.authority),
