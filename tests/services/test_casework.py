@@ -193,3 +193,36 @@ def test_lifecycle_through_services(helpline) -> None:
     assert closed.status is CaseStatus.CLOSED and closed.closed_at is not None
     with pytest.raises(Exception, match="Cannot move case from 'closed' to 'resolved'"):
         helpline.change_status(supervisor, result.case_id, CaseStatus.RESOLVED)
+
+
+def test_case_attributes_are_content_supervisors_never_decrypt(helpline, monkeypatch) -> None:
+    from helplinekit.domain import AtRiskIdentity, CaseAttributes, PerpetratorRelation
+
+    lawyer = staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
+    supervisor = staff(helpline, "sup@h.org", {Role.SUPERVISOR})
+    result = helpline.receive_message(web_message("hello"))
+    helpline.assign(supervisor, result.case_id, lawyer.id, Specialism.LEGAL)
+    sensitive = CaseAttributes(
+        victim_is_minor=True,
+        perpetrator_relation=PerpetratorRelation.PARTNER_EX,
+        at_risk_identities={AtRiskIdentity.JOURNALIST},
+    )
+    helpline.triage_case(lawyer, result.case_id, attributes=sensitive)
+
+    decrypted = []
+    cipher = helpline.context.database.cipher
+    original = cipher.decrypt
+
+    def spy(key, blob, context):
+        decrypted.append((context.table, context.column))
+        return original(key, blob, context)
+
+    monkeypatch.setattr(cipher, "decrypt", spy)
+    seen = helpline.view_case(supervisor, result.case_id)
+    listed = helpline.list_cases(supervisor).cases[0]
+    assert seen.attributes == CaseAttributes() and listed.attributes == CaseAttributes()
+    assert ("cases", "attributes") not in decrypted
+    # A supervisor's change keeps what they could not see.
+    helpline.triage_case(supervisor, result.case_id, categories=["THREATS"])
+    assert helpline.view_case(lawyer, result.case_id).attributes == sensitive
+    assert helpline.list_cases(lawyer).cases[0].attributes == sensitive

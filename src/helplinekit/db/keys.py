@@ -46,7 +46,10 @@ class DataKeys:
             return key
         from helplinekit.security.crypto import DecryptionError, WrappedKey
 
-        row = self.session.get(DataKeyRow, owner_id)
+        # No autoflush: a half-built row being sealed field by field must not be flushed
+        # just because its key is fetched.
+        with self.session.no_autoflush:
+            row = self.session.get(DataKeyRow, owner_id)
         if row is None or row.owner_kind != owner:
             raise DecryptionError(f"No data key for {owner} {owner_id}; it may have been erased.")
         key = self.wrapper.unwrap(owner, owner_id, WrappedKey(row.kek_version, row.wrapped))

@@ -66,15 +66,31 @@ class TimelineEntry:
 
 
 def _case(uow: UnitOfWork, case_ref: uuid.UUID | str, *, lock: bool = False) -> Case:
+    """The case's metadata, for the access check: its encrypted attributes are NOT decrypted.
+
+    Saving a case loaded this way keeps its stored attributes (see CaseRepository.save).
+    """
     if isinstance(case_ref, uuid.UUID):
         try:
-            return uow.cases.get(case_ref, for_update=lock)
+            return uow.cases.get(case_ref, for_update=lock, with_attributes=False)
         except LookupError:
             raise NotFound(f"There is no case {case_ref}.") from None
-    case = uow.cases.get_by_reference(case_ref.strip().upper())
+    case = uow.cases.get_by_reference(case_ref.strip().upper(), with_attributes=False)
     if case is None:
         raise NotFound(f"There is no case {case_ref!r}; check the reference (e.g. HL-2026-000123).")
-    return uow.cases.get(case.id, for_update=True) if lock else case
+    return uow.cases.get(case.id, for_update=True, with_attributes=False) if lock else case
+
+
+def _may_read_content(ctx: ServiceContext, actor: Actor, case: Case) -> bool:
+    from helplinekit.services.break_glass import with_grants
+
+    return ctx.policy.allows(
+        with_grants(ctx, actor),
+        Action.CASE_READ_MESSAGES,
+        status=case.status,
+        assignee_ids=case.assignee_ids,
+        case_id=case.id,
+    )
 
 
 def _require(
@@ -126,9 +142,13 @@ def list_cases(
     filters = filters or CaseFilters()
     from helplinekit.services.break_glass import with_grants
 
-    scope = ctx.policy.scope(with_grants(ctx, actor), Action.CASE_LIST)
+    current = with_grants(ctx, actor)
+    scope = ctx.policy.scope(current, Action.CASE_LIST)
+    content_scope = ctx.policy.scope(current, Action.CASE_READ_MESSAGES)
     with ctx.database.uow(read_only=True) as uow:
-        cases = uow.cases.list(scope, filters, limit=limit, offset=offset)
+        cases = uow.cases.list(
+            scope, filters, limit=limit, offset=offset, content_scope=content_scope
+        )
         total = uow.cases.count(scope, filters)
     audit_now(
         ctx,
@@ -147,6 +167,10 @@ def view_case(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> C
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
     _require(ctx, actor, Action.CASE_VIEW, case)
+    if _may_read_content(ctx, actor, case):
+        # Attributes (a minor victim, the perpetrator, identities) are case content.
+        with ctx.database.uow(read_only=True) as uow:
+            case = uow.cases.get(case.id)
     audit_now(ctx, actor, "case.view", "case", case.id)
     return case
 

@@ -244,6 +244,7 @@ def legal_options(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) 
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.CASE_LEGAL_OPTIONS, case, uow=uow)
+        case = uow.cases.get(case.id)  # with its attributes, now that access is granted
         caller = uow.callers.get(case.caller_id)
     key = ctx.config.jurisdiction
     if key not in ctx.registries.jurisdictions:

@@ -126,7 +126,12 @@ class CaseRepository(Repository):
     def _fill(self, row: CaseRow, case: Case) -> None:
         row.status = case.status
         row.categories = list(case.categories)
-        row.attributes = self._seal_attributes(case.id, case.attributes)
+        if case.id in self._redacted and case.attributes == CaseAttributes():
+            # Loaded without its attributes (for someone who may not read them): keep the
+            # stored ones rather than overwrite them with the empty placeholder.
+            pass
+        else:
+            row.attributes = self._seal_attributes(case.id, case.attributes)
         row.risk_level = case.risk_level
         row.jurisdiction = case.jurisdiction
         row.language = case.language
@@ -170,18 +175,27 @@ class CaseRepository(Repository):
 
     # -- reading -----------------------------------------------------------------------
 
-    def get(self, case_id: uuid.UUID, *, for_update: bool = False) -> Case:
+    @property
+    def _redacted(self) -> set[uuid.UUID]:
+        # Ids of cases handed out without their (encrypted) attributes in this unit of work.
+        if not hasattr(self, "_redacted_ids"):
+            self._redacted_ids: set[uuid.UUID] = set()
+        return self._redacted_ids
+
+    def get(
+        self, case_id: uuid.UUID, *, for_update: bool = False, with_attributes: bool = True
+    ) -> Case:
         statement = select(CaseRow).where(CaseRow.id == case_id)
         if for_update:
             statement = statement.with_for_update()
         row = self.session.scalars(statement).first()
         if row is None:
             raise LookupError(f"Case {case_id} does not exist.")
-        return self._to_domain(row)
+        return self._to_domain(row, with_attributes=with_attributes)
 
-    def get_by_reference(self, reference: str) -> Case | None:
+    def get_by_reference(self, reference: str, *, with_attributes: bool = True) -> Case | None:
         row = self.session.scalars(select(CaseRow).where(CaseRow.reference == reference)).first()
-        return None if row is None else self._to_domain(row)
+        return None if row is None else self._to_domain(row, with_attributes=with_attributes)
 
     def joinable_case_for(self, caller_id: uuid.UUID) -> Case | None:
         """A returning caller's most recent case that a new message should join."""
@@ -227,14 +241,27 @@ class CaseRepository(Repository):
         *,
         limit: int = 50,
         offset: int = 0,
+        content_scope: Scope | None = None,
     ) -> list[Case]:
-        """Cases in scope, high risk first, then oldest first (a queue's order)."""
+        """Cases in scope, high risk first, then oldest first (a queue's order).
+
+        Attributes are decrypted only for cases in ``content_scope`` (the cases whose content
+        the actor may read); the others come back with empty attributes.
+        """
         risk_order = _risk_rank()
         statement = self._filtered(select(CaseRow), scope, filters or CaseFilters()).order_by(
             risk_order.desc(), CaseRow.opened_at, CaseRow.reference
         )
         rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
-        return [self._to_domain(row) for row in rows]
+        cases = []
+        for row in rows:
+            case = self._to_domain(row, with_attributes=False)
+            if content_scope is None or content_scope.contains(
+                case.status, case.assignee_ids, case.id
+            ):
+                case = self._to_domain(row, with_attributes=True)
+            cases.append(case)
+        return cases
 
     def count(self, scope: Scope, filters: CaseFilters | None = None) -> int:
         statement = self._filtered(select(func.count(CaseRow.id)), scope, filters or CaseFilters())
@@ -261,8 +288,15 @@ class CaseRepository(Repository):
     def ids(self) -> Sequence[uuid.UUID]:
         return self.session.scalars(select(CaseRow.id)).all()
 
-    def _to_domain(self, row: CaseRow) -> Case:
-        if row.status == CaseStatus.ERASED:
+    def _to_domain(self, row: CaseRow, *, with_attributes: bool = True) -> Case:
+        if not with_attributes:
+            self._redacted.add(row.id)
+            attributes = _EMPTY_ATTRIBUTES
+        else:
+            self._redacted.discard(row.id)
+        if not with_attributes:
+            pass
+        elif row.status == CaseStatus.ERASED:
             # Crypto-shredded: the key is gone, only the tombstone's plaintext remains.
             attributes = _EMPTY_ATTRIBUTES
         else:
