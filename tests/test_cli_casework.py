@@ -267,3 +267,17 @@ def test_worker_once_runs_pending_jobs(cli, deployment: Path) -> None:
 
 def test_db_current_reports_the_revision(cli) -> None:
     assert "up to date" in cli("db", "current")
+
+
+def test_cases_erase_needs_a_signed_in_supervisor(cli) -> None:
+    cli.add_staff("sup@h.org", "--role", "supervisor")
+    cli.add_staff("lawyer@h.org", "--role", "lawyer", "--specialism", "legal")
+    out = cli("simulate", "--from", "tel:+923001234567", "please erase me later")
+    reference = out.split("Opened case ")[1].split(":")[0]
+    assert "Say who you are acting as" in cli("cases", "erase", reference, "--yes", expect=2)
+    denied = cli.as_staff("lawyer@h.org", "cases", "erase", reference, "--yes", expect=1)
+    assert "may not case.erase" in denied
+    erased = cli.as_staff("sup@h.org", "cases", "erase", reference, "--yes")
+    assert f"Erased {reference}" in erased
+    listing = cli.json_as("sup@h.org", "cases", "list")
+    assert listing["cases"][0]["status"] == "erased"

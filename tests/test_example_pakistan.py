@@ -7,6 +7,7 @@ its own tests run, as an NGO would run them.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,8 @@ COMMAND = [
     "ur",
     "--channels",
     "web.form",
+    "--deployment-id",
+    "pk-example",
     "--no-input",
 ]
 
@@ -52,7 +55,7 @@ def test_example_matches_a_fresh_init(tmp_path: Path) -> None:
     changed = [name for name in fresh if fresh[name] != committed[name]]
     assert changed == [], (
         f"{changed} differ from a fresh 'helplinekit init'; regenerate with: helplinekit "
-        + " ".join([COMMAND[0], "examples/pakistan", *COMMAND[1:]])
+        + shlex.join([COMMAND[0], "examples/pakistan", *COMMAND[1:]])
     )
 
 

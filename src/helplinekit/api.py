@@ -86,7 +86,6 @@ class Helpline:
         """
         from helplinekit.contracts.keys import KeyUnavailable
         from helplinekit.db import migrate
-        from helplinekit.db.engine import make_engine
         from helplinekit.db.uow import Database
         from helplinekit.plugins import get_plugin_manager
         from helplinekit.registry import Registries
@@ -125,7 +124,7 @@ class Helpline:
             raise StartupError(f"The helpline cannot start without its keys: {error}") from None
 
         url = database_url or helpline.database_url
-        engine = make_engine(url)
+        engine = _connect(url)
         if engine.dialect.name == "sqlite":
             # The key-encryption key is checked before migrating: a refused start-up (a wrong
             # key file) must not write to the database, not even a schema upgrade.
@@ -372,6 +371,45 @@ def _check_kek_before_migrating(engine: Any, wrapper: Any) -> None:
         row = connection.execute(statement.limit(1)).first()
     if row is not None:
         _check_wrapped_key(wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
+
+
+def _connect(url: str) -> Any:
+    """An engine that has reached its database, or a StartupError saying why not."""
+    from sqlalchemy.exc import OperationalError
+
+    from helplinekit.db.engine import make_engine
+
+    try:
+        engine = make_engine(url)
+    except ModuleNotFoundError as error:
+        raise StartupError(
+            f"The database driver {error.name!r} is not installed; for PostgreSQL run "
+            "pip install 'helplinekit[postgresql]'."
+        ) from None
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unknown reason"
+        raise StartupError(
+            f"Cannot reach the database in [database] url ({reason}). Check that the server "
+            "runs and the database exists, or fix the URL."
+        ) from None
+    if engine.dialect.name == "sqlite":
+        # The file holds ciphertext, but its metadata (how many cases, when) is still
+        # nobody else's business: readable by the helpline's user only.
+        from pathlib import Path
+
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:":
+            for suffix in ("", "-wal", "-shm"):
+                file = Path(path + suffix)
+                if file.exists():
+                    file.chmod(0o600)
+    return engine
 
 
 def _check_keys_match(database: Any) -> None:

@@ -64,6 +64,8 @@ class HelplineSettings:
         timezone: an IANA timezone, e.g. ``Asia/Karachi``.
         reference_prefix: the letters of case references (``HL`` → ``HL-2026-000123``).
         specialisms: the specialisms the helpline offers.
+        id: a unique name for this deployment (written by ``helplinekit init``); it names the
+            key file, so two deployments never share keys by having same-named folders.
     """
 
     name: str
@@ -71,6 +73,7 @@ class HelplineSettings:
     timezone: str = "UTC"
     reference_prefix: str = "HL"
     specialisms: tuple[str, ...] = _SPECIALISMS
+    id: str | None = None
 
 
 @frozen
@@ -314,7 +317,9 @@ class _Reader:
 
     def helpline(self, raw: Mapping[str, Any]) -> HelplineSettings:
         table = self.table(
-            raw, "helpline", {"name", "country", "timezone", "reference_prefix", "specialisms"}
+            raw,
+            "helpline",
+            {"name", "country", "timezone", "reference_prefix", "specialisms", "id"},
         )
         name = self.string(table, "helpline", "name")
         country = self.string(table, "helpline", "country").upper()
@@ -352,7 +357,17 @@ class _Reader:
                     f"{item!r} is not a specialism.",
                     f"Use some of: {', '.join(_SPECIALISMS)}.",
                 )
-        return HelplineSettings(name, country, timezone, prefix, specialisms)
+        deployment_id = table.get("id")
+        if deployment_id is not None and not (
+            isinstance(deployment_id, str)
+            and re.fullmatch(r"[a-z0-9][a-z0-9-]{3,63}", deployment_id)
+        ):
+            raise self.error(
+                "helpline.id",
+                f"{deployment_id!r} is not a deployment id.",
+                'Use 4 to 64 lower-case letters, digits and dashes, e.g. "pk-7f3a9c2e".',
+            )
+        return HelplineSettings(name, country, timezone, prefix, specialisms, deployment_id)
 
     def languages(self, raw: Mapping[str, Any]) -> LanguageSettings:
         table = self.table(raw, "languages", {"enabled", "default"})
@@ -425,4 +440,8 @@ class _Reader:
         table = self.table(raw, "keys", {"provider", "path"}, required=False)
         provider = self.string(table, "keys", "provider", "local.keyfile")
         settings = {k: v for k, v in table.items() if k != "provider"}
+        helpline_table = raw.get("helpline") if isinstance(raw.get("helpline"), dict) else {}
+        if "path" not in settings and helpline_table.get("id"):
+            # The key file is named after the deployment, not its folder's name.
+            settings["deployment_id"] = helpline_table["id"]
         return KeySettings(provider, settings)

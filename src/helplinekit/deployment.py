@@ -10,6 +10,7 @@ position only when complete.
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -69,6 +70,7 @@ class DeploymentRequest:
     jurisdiction: str | None = None
     specialisms: tuple[str, ...] = ("legal", "digital_security", "counselling")
     local_plugins: tuple[Path, ...] = field(factory=tuple)
+    deployment_id: str | None = None
 
 
 def template_dir(kind: str = "helpline") -> Path:
@@ -162,6 +164,13 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
                 f"Channel {channel!r} is not provided by any installed plugin (installed: "
                 f"{installed})."
             )
+    if request.deployment_id is not None and not re.fullmatch(
+        r"[a-z0-9][a-z0-9-]{3,63}", request.deployment_id
+    ):
+        problems.append(
+            f"{request.deployment_id!r} is not a deployment id; use 4 to 64 lower-case letters, "
+            "digits and dashes."
+        )
     if request.jurisdiction is not None and request.jurisdiction not in registries.jurisdictions:
         problems.append(f"Jurisdiction {request.jurisdiction!r} is not installed.")
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -236,6 +245,7 @@ def build_context(
     default_pack = registries.languages.get(request.default_language)
     return {
         "folder": "deployment",
+        "_deployment_id": request.deployment_id or f"{country.lower()}-{secrets.token_hex(4)}",
         "_name": request.name,
         "_name_markdown": markdown_escape(request.name),
         "_country": country,

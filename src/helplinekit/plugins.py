@@ -106,6 +106,10 @@ def _enable_tracing(pm: pluggy.PluginManager) -> None:
     pm.add_hookcall_monitoring(before, after)
 
 
+class LocalPluginError(Exception):
+    """A file in a deployment's plugins/ folder failed to load; the message names it."""
+
+
 def load_local_plugins(pm: pluggy.PluginManager, folder: Path) -> list[str]:
     """Register every ``*.py`` file in a deployment's ``plugins/`` folder as a plugin.
 
@@ -129,7 +133,14 @@ def load_local_plugins(pm: pluggy.PluginManager, folder: Path) -> list[str]:
             continue
         module = importlib.util.module_from_spec(spec)
         sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:
+            sys.modules.pop(module_name, None)
+            raise LocalPluginError(
+                f"The local plugin {path} cannot be loaded ({type(error).__name__}: {error}); "
+                "fix it or move it out of the plugins/ folder."
+            ) from None
         pm.register(module, name=name)
         names.append(name)
     pm.check_pending()

@@ -20,6 +20,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.domain.errors import DomainError
     from helplinekit.i18n import CatalogError
+    from helplinekit.plugins import LocalPluginError
     from helplinekit.registry import RegistrationError
     from helplinekit.security.crypto import DecryptionError
     from helplinekit.security.policy import AccessDenied, PolicyError
@@ -32,6 +33,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         RegistrationError,
         PluginValidationError,
         StartupError,
+        LocalPluginError,
         AccessDenied,
         PolicyError,
         DecryptionError,

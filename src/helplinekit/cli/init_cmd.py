@@ -30,6 +30,10 @@ def _split(value: str | None) -> tuple[str, ...]:
     help="Local plugins to load now and copy into the deployment's plugins/ folder.",
 )
 @click.option(
+    "--deployment-id",
+    help="A unique name for this deployment [default: the country and random letters].",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Replace the files of an existing folder (never one with a database).",
@@ -49,6 +53,7 @@ def init(
     timezone: str | None,
     jurisdiction: str | None,
     plugins_dir: Path | None,
+    deployment_id: str | None,
     force: bool,
     no_input: bool,
 ) -> None:
@@ -119,6 +124,7 @@ def init(
         timezone=timezone,
         jurisdiction=jurisdiction,
         local_plugins=local_files,
+        deployment_id=deployment_id,
     )
     try:
         target = generate_deployment(request, directory, pm=pm, registries=registries, force=force)

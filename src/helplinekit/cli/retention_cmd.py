@@ -6,6 +6,7 @@ import getpass
 
 import click
 
+from helplinekit.cli.helpers import as_option
 from helplinekit.cli.options import config_option
 
 
@@ -38,13 +39,19 @@ def run(state: object, config_path: str | None) -> None:
     help="A survivor's erasure request: every case of the caller behind REFERENCE, and them.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option
 @config_option
 @click.pass_obj
 def erase(
-    state: object, reference: str, whole_survivor: bool, yes: bool, config_path: str | None
+    state: object,
+    reference: str,
+    whole_survivor: bool,
+    yes: bool,
+    acting_as: str | None,
+    config_path: str | None,
 ) -> None:
-    """Erase a case now (crypto-shred). Nothing can bring it back."""
-    from helplinekit.cli.helpers import open_helpline
+    """Erase a case now (crypto-shred), signed in as a supervisor. Nothing brings it back."""
+    from helplinekit.cli.helpers import acting, open_helpline
 
     what = (
         "every case of this survivor, and the survivor" if whole_survivor else f"case {reference}"
@@ -54,12 +61,12 @@ def erase(
         if typed.strip().upper() != reference.strip().upper():
             raise click.ClickException("The reference did not match; nothing was erased.")
     with open_helpline(state, config_path) as helpline:
-        helpline.context.os_user = getpass.getuser()
-        system = helpline.system()
+        # Erasing is a supervisor's decision, signed in and audited as theirs.
+        supervisor = acting(helpline, acting_as)
         report = (
-            helpline.erase_caller(system, reference)
+            helpline.erase_caller(supervisor, reference)
             if whole_survivor
-            else helpline.erase_case(system, reference)
+            else helpline.erase_case(supervisor, reference)
         )
     click.echo(
         f"Erased {', '.join(report.cases)}"

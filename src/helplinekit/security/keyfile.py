@@ -49,10 +49,15 @@ def _is_inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def default_key_path(deployment_dir: Path) -> Path:
-    """Where ``keys init`` puts the key file when ``[keys] path`` is not set."""
+def default_key_path(deployment_dir: Path, deployment_id: str | None = None) -> Path:
+    """Where ``keys init`` puts the key file when ``[keys] path`` is not set.
+
+    Named after the deployment's ``[helpline] id`` (unique, written by ``helplinekit init``),
+    or, for a hand-written config without one, after its folder.
+    """
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "helplinekit" / "keys" / f"{deployment_dir.resolve().name}.keys.json"
+    name = deployment_id or deployment_dir.resolve().name
+    return base / "helplinekit" / "keys" / f"{name}.keys.json"
 
 
 class KeyFileProvider:
@@ -64,7 +69,9 @@ class KeyFileProvider:
         self.deployment_dir = deployment_dir
         configured = settings.get("path")
         self.path = (
-            Path(str(configured)).expanduser() if configured else default_key_path(deployment_dir)
+            Path(str(configured)).expanduser()
+            if configured
+            else default_key_path(deployment_dir, settings.get("deployment_id"))
         )
         if not self.path.is_absolute():
             self.path = (deployment_dir / self.path).absolute()

@@ -96,6 +96,6 @@ def run_retention(ctx: ServiceContext, actor: Actor | None = None) -> RetentionR
             closed_case_days=rules.closed_case_days,
         )
         uow.commit()
-    if shredded:
-        truncate_wal(ctx)
+    # Always: it also finishes an earlier erasure whose WAL truncation could not complete.
+    truncate_wal(ctx)
     return RetentionReport(tuple(shredded), callers, held)
