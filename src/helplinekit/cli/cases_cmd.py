@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from helplinekit.cli.helpers import as_option
-from helplinekit.cli.options import config_option, json_option
+from helplinekit.cli.options import LazyChoice, config_option, enum_values, json_option
 
 
 @click.group()
@@ -18,20 +18,13 @@ def cases() -> None:
     """Work with cases, signed in as a staff member (what you see depends on who that is)."""
 
 
-def _choice(enum_class: type) -> click.Choice:
-    return click.Choice([member.value for member in enum_class], case_sensitive=False)
-
-
-from helplinekit.domain import CaseStatus, RiskLevel  # noqa: E402  (light: attrs enums)
+_STATUSES = LazyChoice(enum_values("helplinekit.domain", "CaseStatus"))
+_RISKS = LazyChoice(enum_values("helplinekit.domain", "RiskLevel"))
 
 
 @cases.command("list")
-@click.option(
-    "--status", "statuses", multiple=True, type=_choice(CaseStatus), help="Only these statuses."
-)
-@click.option(
-    "--risk", "risks", multiple=True, type=_choice(RiskLevel), help="Only these risk levels."
-)
+@click.option("--status", "statuses", multiple=True, type=_STATUSES, help="Only these statuses.")
+@click.option("--risk", "risks", multiple=True, type=_RISKS, help="Only these risk levels.")
 @click.option("--mine", is_flag=True, help="Only cases assigned to me.")
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0)
@@ -55,12 +48,13 @@ def list_(
 
     from helplinekit.cli.helpers import acting, open_helpline
     from helplinekit.db.repos.cases import CaseFilters
+    from helplinekit.domain import CaseStatus, RiskLevel
 
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
         filters = CaseFilters(
-            statuses=frozenset(CaseStatus(s) for s in statuses),
-            risk_levels=frozenset(RiskLevel(r) for r in risks),
+            statuses=frozenset(CaseStatus(s.lower()) for s in statuses),
+            risk_levels=frozenset(RiskLevel(r.lower()) for r in risks),
             assigned_to=actor.id if mine else None,
         )
         page = helpline.list_cases(actor, filters, limit=limit, offset=offset)

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from helplinekit.cli.options import config_option
-from helplinekit.domain import Role, Specialism
+from helplinekit.cli.options import LazyChoice, config_option, enum_values
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -72,14 +71,14 @@ def _enrol_totp(helpline: Helpline, email: str) -> None:
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice([r.value for r in Role]),
+    type=LazyChoice(enum_values("helplinekit.domain", "Role"), case_sensitive=True),
     help="Repeat for several roles.",
 )
 @click.option(
     "--specialism",
     "specialisms",
     multiple=True,
-    type=click.Choice([s.value for s in Specialism]),
+    type=LazyChoice(enum_values("helplinekit.domain", "Specialism"), case_sensitive=True),
     help="Repeat for several.",
 )
 @click.option("--language", "languages", multiple=True, help="BCP 47 tag; repeat for several.")
@@ -110,7 +109,7 @@ def add(
     otpauth:// URI and ten recovery codes once, and asks for a current code to confirm.
     """
     from helplinekit.cli.helpers import open_helpline, prompt_new_password
-    from helplinekit.domain import DomainError, Specialist
+    from helplinekit.domain import DomainError, Role, Specialism, Specialist
 
     with open_helpline(state, config_path) as helpline:
         unknown = [tag for tag in languages if tag not in helpline.config.languages.enabled]

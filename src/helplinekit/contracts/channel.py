@@ -11,13 +11,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from uuid import UUID
 
 from attrs import field, frozen
 
-from helplinekit.domain.conversation import Attachment
-from helplinekit.domain.urns import URN
+if TYPE_CHECKING:
+    # Annotations only: importing the domain here would cost every start-up its load time.
+    from helplinekit.domain.conversation import Attachment
+    from helplinekit.domain.urns import URN
 
 __all__ = [
     "Channel",
