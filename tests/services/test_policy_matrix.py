@@ -79,7 +79,7 @@ read_notes[general]            -   Y    -   Y    -   Y    -   Y    -   -    -   
 read_notes[legal]              -   -    -   Y    -   -    -   -    -   -    -   -    -    Y
 read_notes[digital_security]   -   -    -   -    -   Y    -   -    -   -    -   -    -    Y
 read_notes[counselling]        -   -    -   -    -   -    -   Y    -   -    -   -    -    Y
-list_tasks                     -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
+list_tasks                     -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 list_referrals                 -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 open_case_from_contact         Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    Y
 record_contact                 -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
@@ -92,8 +92,8 @@ add_note[legal]                -   -    -   Y    -   -    -   -    -   -    -   
 add_note[digital_security]     -   -    -   -    -   Y    -   -    -   -    -   -    -    -
 add_note[counselling]          -   -    -   -    -   -    -   Y    -   -    -   -    -    -
 queue_reply                    -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
-create_task                    -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
-complete_task                  -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    -
+create_task                    -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+complete_task                  -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    -
 propose_referral               -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 update_referral                -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 set_legal_hold                 -   -    -   Y    -   -    -   -    Y   Y    -   -    -    Y
@@ -117,7 +117,7 @@ read_notes[general]            Y   Y    -   Y    -   Y    -   Y    -   -    -   
 read_notes[legal]              -   -    -   Y    -   -    -   -    -   -    -   -    -    Y
 read_notes[digital_security]   -   -    -   -    -   Y    -   -    -   -    -   -    -    Y
 read_notes[counselling]        -   -    -   -    -   -    -   Y    -   -    -   -    -    Y
-list_tasks                     Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
+list_tasks                     Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 list_referrals                 -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 open_case_from_contact         Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    Y
 record_contact                 Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
@@ -130,8 +130,8 @@ add_note[legal]                -   -    -   Y    -   -    -   -    -   -    -   
 add_note[digital_security]     -   -    -   -    -   Y    -   -    -   -    -   -    -    -
 add_note[counselling]          -   -    -   -    -   -    -   Y    -   -    -   -    -    -
 queue_reply                    Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
-create_task                    Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
-complete_task                  Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    -
+create_task                    Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+complete_task                  Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    -
 propose_referral               -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 update_referral                -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 set_legal_hold                 -   -    -   Y    -   -    -   -    Y   Y    -   -    -    Y

@@ -111,10 +111,11 @@ GRANTS: Mapping[tuple[Role, Action], Condition] = {
     **{(role, Action.CASE_OPEN): Condition.ANY for role in _caseworkers},
     **{(role, Action.BREAK_GLASS): Condition.ANY for role in (_I, *_caseworkers)},
     (_L, Action.CASE_LEGAL_HOLD): Condition.ASSIGNED,
-    # Supervisors: assignment and status of every case, not its content.
+    # Supervisors: assignment and status of every case, not its content (task titles are
+    # content, so tasks belong to the staff on the case).
     **{(_S, a): Condition.ANY for a in (
         Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_TRIAGE, Action.CASE_ASSIGN,
-        Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CASE_LEGAL_HOLD, Action.TASK_MANAGE,
+        Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CASE_LEGAL_HOLD,
         Action.CASE_ERASE, Action.BREAK_GLASS_REVIEW,
     )},
     # Admins: accounts and configuration; no case content, not even case lists.

@@ -42,7 +42,7 @@ from helplinekit.domain import (
     TaskKind,
 )
 from helplinekit.security.policy import AccessDenied, Action, Actor
-from helplinekit.services.actions import service_action
+from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, audit_now, require_audited
 from helplinekit.services.context import ServiceContext
 
@@ -248,7 +248,31 @@ def _consent(
     )
 
 
+def _rerun_on_unique_race(function: F) -> F:
+    """Run the whole transaction again if a concurrent writer won a race for a unique row.
+
+    On PostgreSQL two staff opening the year's first case at once both try to create its
+    counter row; the loser's transaction is rolled back and, run again, sees the winner's.
+    """
+    import functools
+
+    from sqlalchemy.exc import IntegrityError
+
+    @functools.wraps(function)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        for attempt in range(3):
+            try:
+                return function(*args, **kwargs)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    return wrapper  # type: ignore[return-value]
+
+
 @service_action(Action.CASE_OPEN)
+@_rerun_on_unique_race
 def open_case_from_contact(
     ctx: ServiceContext,
     actor: Actor,
