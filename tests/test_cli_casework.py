@@ -281,3 +281,17 @@ def test_cases_erase_needs_a_signed_in_supervisor(cli) -> None:
     assert f"Erased {reference}" in erased
     listing = cli.json_as("sup@h.org", "cases", "list")
     assert listing["cases"][0]["status"] == "erased"
+
+
+def test_staff_add_without_a_code_says_how_to_finish(cli) -> None:
+    out = cli(
+        "staff",
+        "add",
+        "late@h.org",
+        "--role",
+        "intake",
+        "--password-stdin",
+        expect=1,
+        input=f"{PASSWORD}\n",
+    )
+    assert "was not confirmed" in out and "helplinekit staff enrol-totp late@h.org" in out

@@ -47,7 +47,14 @@ def _enrol_totp(helpline: Helpline, email: str) -> None:
     for code in enrolment.recovery_codes:
         click.echo(f"  {code}")
     for _ in range(CONFIRM_ATTEMPTS):
-        code = click.prompt("\nTo confirm, enter the 6-digit code the app shows now", err=True)
+        try:
+            code = click.prompt("\nTo confirm, enter the 6-digit code the app shows now", err=True)
+        except click.exceptions.Abort:
+            # Input ended (a script, or Ctrl-D): say how to finish rather than just "Aborted".
+            raise click.ClickException(
+                f"Two-factor sign-in for {email} was not confirmed, so the account cannot sign "
+                f"in yet. Finish with 'helplinekit staff enrol-totp {email}'."
+            ) from None
         try:
             helpline.confirm_totp_enrolment(system, email, code)
         except EnrolmentCodeRejected as error:
