@@ -123,3 +123,21 @@ def test_local_plugins_folder_is_loaded(plugin_manager, deployment: Path) -> Non
     assert load_local_plugins(plugin_manager, plugins) == []  # never twice
     registries = Registries(plugin_manager, load_config(deployment / "helpline.toml"))
     assert registries.partners.plugin_of("local.shelter") == "local:local_partner"
+
+
+def test_plugins_command_lists_the_deployments_own_plugins(
+    plugin_manager, deployment: Path
+) -> None:
+    plugins = deployment / "plugins"
+    plugins.mkdir()
+    (plugins / "shelters.py").write_text(
+        "from helplinekit import hookimpl\n\n"
+        "@hookimpl\n"
+        "def register_referral_partners(register, helpline):\n"
+        "    pass\n"
+    )
+    result = CliRunner().invoke(
+        build_cli(plugin_manager), ["plugins", "--config", str(deployment / "helpline.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "local:shelters  [(local)]" in result.output

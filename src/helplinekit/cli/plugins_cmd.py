@@ -6,7 +6,7 @@ import json
 
 import click
 
-from helplinekit.cli.options import json_option
+from helplinekit.cli.options import config_option, json_option
 
 
 @click.command()
@@ -14,10 +14,17 @@ from helplinekit.cli.options import json_option
 @click.option(
     "--registered", is_flag=True, help="Also list what each plugin registered (channels, …)."
 )
+@config_option
 @click.pass_obj
-def plugins(state: object, as_json: bool, registered: bool) -> None:
-    """List installed plugins, their versions and the hooks they implement."""
+def plugins(state: object, as_json: bool, registered: bool, config_path: str | None) -> None:
+    """List installed plugins, their versions and the hooks they implement.
+
+    With --config (or HELPLINEKIT_CONFIG), the deployment's own plugins/ folder is included.
+    """
     from helplinekit.plugins import plugin_info
+
+    if config_path:
+        state.config(config_path)  # type: ignore[attr-defined]  # loads local plugins
 
     rows = plugin_info(state.pm)  # type: ignore[attr-defined]
     items: list[dict[str, str]] = []
