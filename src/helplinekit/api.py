@@ -57,6 +57,16 @@ def _derived_channel_settings(
     return merged
 
 
+#: Keys the public web pages use, each derived from the blind-index key for one purpose.
+WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1")
+
+
+def _derived_web_keys(index_key: bytes) -> dict[str, bytes]:
+    from helplinekit.security.blind_index import derive_key
+
+    return {purpose: derive_key(index_key, purpose) for purpose in WEB_KEY_PURPOSES}
+
+
 class Helpline:
     """One running helpline: configuration, plugins, database, policy."""
 
@@ -167,6 +177,7 @@ class Helpline:
             channels=channels,
             clock=clock or utc_now,
             key_provider=provider,
+            web_keys=_derived_web_keys(index_key),
         )
         return cls(context)
 

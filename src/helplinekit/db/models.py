@@ -352,6 +352,33 @@ class BreakGlassRow(Base):
     reviewed_at: Mapped[timestamp | None]
 
 
+class CaseAccessRow(Base):
+    """How a web-form survivor reads replies: a case code and a passphrase they chose.
+
+    The code is kept only as an HMAC (for lookup), the passphrase only as an Argon2id hash.
+    """
+
+    __tablename__ = "case_access"
+
+    id: Mapped[uuid_pk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    passphrase_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[timestamp]
+
+
+class RateLimitRow(Base):
+    """Requests per client in the current window, keyed by an HMAC of the client address."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[timestamp]
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class AuditHeadRow(Base):
     """The chain's head: one row, locked by every writer so sequence numbers have no gaps."""
 
@@ -399,6 +426,7 @@ __all__ = [
     "BreakGlassRow",
     "CallerIndexRow",
     "CallerRow",
+    "CaseAccessRow",
     "CaseCounterRow",
     "CaseRow",
     "ContactBlockRow",
@@ -409,6 +437,7 @@ __all__ = [
     "MessageRow",
     "NoteRow",
     "OutboxRow",
+    "RateLimitRow",
     "ReferralRow",
     "StaffRow",
     "TaskRow",

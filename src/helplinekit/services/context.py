@@ -38,6 +38,8 @@ class ServiceContext:
         clock: the current time (tests move it).
         os_user: the operating-system user running a CLI command, for the audit log.
         key_provider: the deployment's key provider (for key rotation).
+        web_keys: keys for the public web pages, derived from the blind-index key by
+            purpose (``case-code:v1``, ``rate-limit:v1``); secret, hidden from repr.
     """
 
     config: HelplineConfig
@@ -49,6 +51,7 @@ class ServiceContext:
     clock: Callable[[], datetime] = utc_now
     os_user: str | None = None
     key_provider: Any = None
+    web_keys: Mapping[str, bytes] = field(factory=dict, repr=False)
 
     def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a lifecycle hook; a failing listener is logged by type and ignored."""

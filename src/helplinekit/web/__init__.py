@@ -1,0 +1,14 @@
+"""The public web pages: the intake form and "check my case" (``create_app``)."""
+
+from __future__ import annotations
+
+__all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> object:
+    # FastAPI is imported only when the web app is used.
+    if name == "create_app":
+        from helplinekit.web.app import create_app
+
+        return create_app
+    raise AttributeError(name)

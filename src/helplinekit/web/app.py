@@ -1,0 +1,257 @@
+"""The public pages: the intake form and "check my case".
+
+``create_app(helpline)`` returns an ASGI app (FastAPI) usable from a test client or uvicorn::
+
+    uvicorn --factory mymodule:make_app   # where make_app() opens a Helpline and calls this
+
+Every response carries a strict Content-Security-Policy (no inline script, nothing from
+another host), ``Referrer-Policy: no-referrer``, ``X-Content-Type-Options: nosniff`` and
+``Cache-Control: no-store`` (so Back shows an empty form). Bodies over 64 KiB are refused
+before they are parsed; submissions are rate limited per client in the database. Nothing
+is stored from a request that fails a check, and the answer to a submission is the same
+whether or not its sender is already known: the form always opens a new contact.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import Response
+
+from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
+from helplinekit.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from helplinekit.web.access import (
+    MalformedCaseCode,
+    grant_access,
+    hit_rate_limit,
+    sent_replies,
+)
+
+if TYPE_CHECKING:
+    from helplinekit.api import Helpline
+    from helplinekit.contracts.language import LanguagePack
+
+__all__ = ["SECURITY_HEADERS", "create_app"]
+
+HERE = Path(__file__).parent
+CHANNEL = "web.form"
+MAX_BODY_BYTES = 64 * 1024
+DEFAULT_EXIT_URL = "https://en.wikipedia.org/wiki/Special:Random"
+DEFAULT_RATE_LIMIT = 10
+DEFAULT_RATE_WINDOW_SECONDS = 600
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class _SecurityHeaders:
+    """ASGI middleware: the security headers on every response, whatever produced it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name in SECURITY_HEADERS}
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.decode().lower() not in names
+                ]
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (before parsing anything) one larger than ``limit``."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def _form_fields(body: bytes) -> dict[str, str] | None:
+    try:
+        text = body.decode("utf-8")
+        parsed = parse_qs(text, keep_blank_values=True, max_num_fields=32)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if any(len(values) != 1 for values in parsed.values()):
+        return None
+    return {key: values[0] for key, values in parsed.items()}
+
+
+def create_app(helpline: Helpline) -> FastAPI:
+    """The public web pages of ``helpline`` (which must have the ``web.form`` channel)."""
+
+    ctx = helpline.context
+    channel = ctx.channels.get(CHANNEL)
+    if channel is None:
+        raise ValueError(
+            "The public web pages need the web.form channel: add it to [channels] enabled."
+        )
+    settings = dict(helpline.config.extra.get("web") or {})
+    exit_url = str(settings.get("exit_url") or DEFAULT_EXIT_URL)
+    if not exit_url.startswith(("https://", "http://", "/")):
+        raise ValueError(f"[web] exit_url must be an http(s) address, not {exit_url!r}.")
+    rate_limit = int(settings.get("rate_limit", DEFAULT_RATE_LIMIT))
+    rate_window = timedelta(
+        seconds=int(settings.get("rate_window_seconds", DEFAULT_RATE_WINDOW_SECONDS))
+    )
+    languages = ctx.registries.languages
+    enabled = list(helpline.config.languages.enabled)
+    default_language = helpline.config.languages.default
+
+    @functools.cache
+    def environment(tag: str) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n"],
+        )
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_translations(languages.get(tag).translations, newstyle=True)  # type: ignore[attr-defined]
+        return env
+
+    def pack(tag: str | None) -> LanguagePack:
+        return languages.get(tag if tag in enabled else default_language)
+
+    def render(
+        template: str, language: LanguagePack, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        page = environment(language.tag).get_template(template)
+        html = page.render(
+            lang=language.tag,
+            direction=language.direction,
+            exit_url=exit_url,
+            languages=[(tag, languages.get(tag).native_name) for tag in enabled],
+            **values,
+        )
+        return HTMLResponse(html, status_code=status)
+
+    def form_page(
+        language: LanguagePack, *, status: int = 200, error: str | None = None, message: str = ""
+    ) -> HTMLResponse:
+        return render(
+            "form.html",
+            language,
+            status,
+            token=channel.issue_token(),
+            privacy=language.message("notice.privacy"),
+            min_passphrase=MIN_PASSWORD_LENGTH,
+            error=error,
+            message=message,
+        )
+
+    def client_address(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(_SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.helpline = helpline
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return PlainTextResponse("Request too large.", status_code=413)
+
+    @app.get("/form", response_class=HTMLResponse)
+    def show_form(lang: str | None = None) -> Response:
+        return form_page(pack(lang))
+
+    @app.post("/form", response_class=HTMLResponse)
+    async def submit_form(request: Request) -> Response:
+        body = await _read_body(request, MAX_BODY_BYTES)
+        fields = _form_fields(body)
+        language = pack((fields or {}).get("language"))
+        if hit_rate_limit(
+            ctx, "form", client_address(request), limit=rate_limit, window=rate_window
+        ):
+            return render("error.html", language, 429, error="rate")
+        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if fields is None or content_type != FORM_CONTENT_TYPE:
+            return render("error.html", language, 400, error="invalid")
+        passphrase = fields.pop("passphrase", "")
+        message = fields.get("message", "")
+        inbound = InboundRequest(
+            method="POST",
+            url=str(request.url),
+            headers={"Content-Type": FORM_CONTENT_TYPE},
+            body=urlencode(fields).encode(),
+        )
+        try:
+            channel.verify(inbound)
+        except (VerificationFailed, ChannelError):
+            return render("error.html", language, 403, error="token")
+        if not message.strip():
+            return form_page(language, status=400, error="empty")
+        if not MIN_PASSWORD_LENGTH <= len(passphrase) <= MAX_PASSWORD_LENGTH:
+            return form_page(language, status=400, error="passphrase", message=message)
+        try:
+            result = helpline.receive(CHANNEL, inbound)
+        except VerificationFailed:
+            return render("error.html", language, 403, error="token")
+        except ChannelError:
+            return form_page(language, status=400, error="invalid", message=message)
+        stored = [item for item in result.results if item.stored and item.case_id is not None]
+        if not stored:
+            # The same form sent twice (a double click, a retry): stored once already.
+            return render("error.html", language, 409, error="duplicate")
+        code = grant_access(ctx, stored[0].case_id, passphrase)
+        return render("sent.html", language, ack=language.message("ack.web_form", case_code=code))
+
+    @app.get("/check", response_class=HTMLResponse)
+    def show_check(lang: str | None = None) -> Response:
+        return render("check.html", pack(lang))
+
+    @app.post("/check", response_class=HTMLResponse)
+    async def check_case(request: Request) -> Response:
+        body = await _read_body(request, MAX_BODY_BYTES)
+        fields = _form_fields(body)
+        language = pack((fields or {}).get("language"))
+        if hit_rate_limit(
+            ctx, "check", client_address(request), limit=rate_limit, window=rate_window
+        ):
+            return render("error.html", language, 429, error="rate")
+        if fields is None:
+            return render("check.html", language, 400, error="invalid")
+        passphrase = fields.get("passphrase", "")
+        try:
+            replies = sent_replies(ctx, fields.get("code", ""), passphrase[:MAX_PASSWORD_LENGTH])
+        except MalformedCaseCode:
+            return render("check.html", language, 400, error="code")
+        if replies is None:
+            return render("check.html", language, 403, error="nomatch")
+        return render("replies.html", language, replies=replies)
+
+    return app

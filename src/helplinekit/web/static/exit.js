@@ -1,0 +1,22 @@
+// Quick exit: leave for the configured address without adding this page to the history.
+(function () {
+  "use strict";
+  var link = document.getElementById("quick-exit");
+  if (!link) { return; }
+  var exitUrl = link.getAttribute("data-exit-url") || link.href;
+  function leave(event) {
+    if (event) { event.preventDefault(); }
+    document.body.innerHTML = "";
+    window.location.replace(exitUrl);
+  }
+  link.addEventListener("click", leave);
+  // Shift pressed three times within two seconds also leaves.
+  var presses = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift" || event.repeat) { return; }
+    var now = Date.now();
+    presses = presses.filter(function (t) { return now - t < 2000; });
+    presses.push(now);
+    if (presses.length >= 3) { leave(null); }
+  });
+})();
