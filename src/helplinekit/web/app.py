@@ -121,6 +121,13 @@ def create_app(helpline: Helpline) -> FastAPI:
             "The public web pages need the web.form channel: add it to [channels] enabled."
         )
     settings = dict(helpline.config.extra.get("web") or {})
+    unknown = sorted(set(settings) - {"exit_url", "rate_limit", "rate_window_seconds"})
+    if unknown:
+        # A misspelt setting must not be silently ignored (the exit address matters).
+        raise ValueError(
+            f"[web] has an unknown setting {unknown[0]!r}; known settings: exit_url, "
+            "rate_limit, rate_window_seconds."
+        )
     exit_url = str(settings.get("exit_url") or DEFAULT_EXIT_URL)
     if not exit_url.startswith(("https://", "http://", "/")):
         raise ValueError(f"[web] exit_url must be an http(s) address, not {exit_url!r}.")
