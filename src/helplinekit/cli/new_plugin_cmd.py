@@ -35,16 +35,13 @@ _SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 
 def template_dir() -> Path:
     """The plugin template: shipped inside the wheel, or in a source checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (
-        package / "_templates" / "plugin",
-        package.parent.parent / "templates" / "plugin",
-    ):
-        if (candidate / "cookiecutter.json").is_file():
-            return candidate
-    raise click.ClickException(
-        "The plugin template is missing from this helplinekit installation; reinstall helplinekit."
-    )
+    from helplinekit.deployment import InitError
+    from helplinekit.deployment import template_dir as find_template
+
+    try:
+        return find_template("plugin")
+    except InitError as error:
+        raise click.ClickException(f"{error} Reinstall helplinekit.") from None
 
 
 # -- checks --------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ class DataKeys:
         from helplinekit.security.crypto import FieldContext
 
         plaintext = _encode(value)
-        key = self.get(owner, owner_id) if owner_id not in self._cache else self._cache[owner_id]
+        key = self.get(owner, owner_id)
         return self.cipher.encrypt(key, plaintext, FieldContext(table, column, row_id))
 
     def open(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 from attrs import frozen
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
 
@@ -74,6 +75,11 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
 
 
 class CaseRepository(Repository):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Cases handed out without their encrypted attributes in this unit of work.
+        self._redacted: set[uuid.UUID] = set()
+
     def _seal_attributes(self, case_id: uuid.UUID, attributes: CaseAttributes) -> bytes:
         value = {
             "victim_is_minor": attributes.victim_is_minor,
@@ -175,13 +181,6 @@ class CaseRepository(Repository):
 
     # -- reading -----------------------------------------------------------------------
 
-    @property
-    def _redacted(self) -> set[uuid.UUID]:
-        # Ids of cases handed out without their (encrypted) attributes in this unit of work.
-        if not hasattr(self, "_redacted_ids"):
-            self._redacted_ids: set[uuid.UUID] = set()
-        return self._redacted_ids
-
     def get(
         self, case_id: uuid.UUID, *, for_update: bool = False, with_attributes: bool = True
     ) -> Case:
@@ -259,7 +258,7 @@ class CaseRepository(Repository):
             if content_scope is None or content_scope.contains(
                 case.status, case.assignee_ids, case.id
             ):
-                case = self._to_domain(row, with_attributes=True)
+                case = attrs.evolve(case, attributes=self._attributes(row))
             cases.append(case)
         return cases
 
@@ -288,19 +287,33 @@ class CaseRepository(Repository):
     def ids(self) -> Sequence[uuid.UUID]:
         return self.session.scalars(select(CaseRow.id)).all()
 
+    def _attributes(self, row: CaseRow) -> CaseAttributes:
+        """Decrypt a case's attributes (a crypto-shredded tombstone has none left)."""
+        self._redacted.discard(row.id)
+        if row.status == CaseStatus.ERASED:
+            return CaseAttributes()
+        value = self.keys.open(OWNER, row.id, TABLE, "attributes", row.id, row.attributes)
+        return CaseAttributes(
+            victim_is_minor=value["victim_is_minor"],
+            ai_generated_content=value["ai_generated_content"],
+            perpetrator_relation=(
+                PerpetratorRelation(value["perpetrator_relation"])
+                if value["perpetrator_relation"]
+                else None
+            ),
+            platforms=tuple(value["platforms"]),
+            first_contact_channel=value["first_contact_channel"],
+            at_risk_identities=frozenset(
+                AtRiskIdentity(item) for item in value["at_risk_identities"]
+            ),
+        )
+
     def _to_domain(self, row: CaseRow, *, with_attributes: bool = True) -> Case:
-        if not with_attributes:
+        if with_attributes:
+            attributes = self._attributes(row)
+        else:
             self._redacted.add(row.id)
-            attributes = _EMPTY_ATTRIBUTES
-        else:
-            self._redacted.discard(row.id)
-        if not with_attributes:
-            pass
-        elif row.status == CaseStatus.ERASED:
-            # Crypto-shredded: the key is gone, only the tombstone's plaintext remains.
-            attributes = _EMPTY_ATTRIBUTES
-        else:
-            attributes = self.keys.open(OWNER, row.id, TABLE, "attributes", row.id, row.attributes)
+            attributes = CaseAttributes()
         assignments = [
             Assignment(
                 specialist_id=a.specialist_id,
@@ -320,20 +333,7 @@ class CaseRepository(Repository):
             caller_id=row.caller_id,
             status=CaseStatus(row.status),
             categories=tuple(row.categories),
-            attributes=CaseAttributes(
-                victim_is_minor=attributes["victim_is_minor"],
-                ai_generated_content=attributes["ai_generated_content"],
-                perpetrator_relation=(
-                    PerpetratorRelation(attributes["perpetrator_relation"])
-                    if attributes["perpetrator_relation"]
-                    else None
-                ),
-                platforms=tuple(attributes["platforms"]),
-                first_contact_channel=attributes["first_contact_channel"],
-                at_risk_identities=frozenset(
-                    AtRiskIdentity(item) for item in attributes["at_risk_identities"]
-                ),
-            ),
+            attributes=attributes,
             risk_level=RiskLevel(row.risk_level),
             jurisdiction=row.jurisdiction,
             language=row.language,
@@ -344,16 +344,6 @@ class CaseRepository(Repository):
             opened_at=row.opened_at,
             closed_at=row.closed_at,
         )
-
-
-_EMPTY_ATTRIBUTES: dict[str, Any] = {
-    "victim_is_minor": None,
-    "ai_generated_content": None,
-    "perpetrator_relation": None,
-    "platforms": [],
-    "first_contact_channel": None,
-    "at_risk_identities": [],
-}
 
 
 def _text_type() -> Any:
