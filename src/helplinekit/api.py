@@ -58,7 +58,7 @@ def _derived_channel_settings(
 
 
 #: Keys the public web pages use, each derived from the blind-index key for one purpose.
-WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1")
+WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1")
 
 
 def _derived_web_keys(index_key: bytes) -> dict[str, bytes]:
@@ -327,10 +327,10 @@ class Helpline:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         # Every service that acts for a person is ``helpline.<service>(actor, …)``.
-        from helplinekit.services import break_glass, casework, erasure, legal
+        from helplinekit.services import break_glass, case_page, casework, erasure, legal
         from helplinekit.services.actions import SERVICE_ACTIONS
 
-        modules = (casework, erasure, break_glass, legal)
+        modules = (casework, erasure, break_glass, legal, case_page)
         module = next((m for m in modules if hasattr(m, name)), None)
         if name in SERVICE_ACTIONS and module is not None:
             function = getattr(module, name)

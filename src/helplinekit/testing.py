@@ -121,6 +121,7 @@ def check_jurisdiction(
     facts += [(f"authority {a.key}", a.fact) for a in jurisdiction.authorities]
     facts += [(f"removal route {r.key}", r.fact) for r in jurisdiction.removal_routes]
     facts += [(f"time limit {t.description[:40]!r}", t.fact) for t in jurisdiction.time_limits]
+    facts += _emergency_number_facts(jurisdiction, problems)
     for label, fact in facts:
         if not fact.source_url.startswith("https://") and not fact.source_url.startswith("http://"):
             problems.append(f"{label} has no source URL.")
@@ -156,6 +157,42 @@ def check_jurisdiction(
         ):
             problems.append(f"provision {provision.key} stops applying before it starts.")
     return problems
+
+
+_EMERGENCY_NUMBER = re.compile(r"^\+?[0-9]+$")
+
+
+def _emergency_number_facts(
+    jurisdiction: Jurisdiction, problems: list[str]
+) -> list[tuple[str, Any]]:
+    """Check the emergency numbers' shape; return their facts for the common fact checks."""
+    from helplinekit.contracts.jurisdiction import EmergencyNumber, Fact
+
+    facts: list[tuple[str, Any]] = []
+    seen: set[str] = set()
+    for entry in jurisdiction.emergency_numbers:
+        if not isinstance(entry, EmergencyNumber):
+            problems.append(
+                f"emergency_numbers holds a {type(entry).__name__}; expected EmergencyNumber."
+            )
+            continue
+        number = entry.number if isinstance(entry.number, str) else ""
+        label = f"emergency number {number or entry.number!r}"
+        if not _EMERGENCY_NUMBER.match(number):
+            problems.append(
+                f"{label} is not a number to dial: digits only, with at most a leading '+' "
+                "(no spaces, dashes or words)."
+            )
+        if number in seen:
+            problems.append(f"{label} is listed twice.")
+        seen.add(number)
+        if not isinstance(entry.service, str) or not entry.service.strip():
+            problems.append(f"{label} does not say which service answers it.")
+        if not isinstance(entry.fact, Fact):
+            problems.append(f"{label} has no fact: every emergency number needs a source.")
+            continue
+        facts.append((label, entry.fact))
+    return facts
 
 
 def assert_jurisdiction_conforms(

@@ -73,6 +73,7 @@ IN_PROGRESS_TABLE = """
 service                       int int+ law law+ dig dig+ cou cou+ sup sup+ adm adm+ dis+ sys
 list_cases                     -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 view_case                      -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
+open_case_page                -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 read_timeline                  -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 legal_options                  -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[general]            -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
@@ -83,6 +84,7 @@ list_tasks                     -   Y    -   Y    -   Y    -   Y    -   -    -   
 list_referrals                 -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 open_case_from_contact         Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    Y
 record_contact                 -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+record_consent                -   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 triage_case                    -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 assign                         -   Y    -   -    -   -    -   -    Y   Y    -   -    -    Y
 change_status                  -   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
@@ -111,6 +113,7 @@ NEW_TABLE = """
 service                       int int+ law law+ dig dig+ cou cou+ sup sup+ adm adm+ dis+ sys
 list_cases                     Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 view_case                      Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
+open_case_page                Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 read_timeline                  Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 legal_options                  Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 read_notes[general]            Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
@@ -121,6 +124,7 @@ list_tasks                     Y   Y    -   Y    -   Y    -   Y    -   -    -   
 list_referrals                 -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 open_case_from_contact         Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    Y
 record_contact                 Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
+record_consent                Y   Y    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 triage_case                    Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
 assign                         Y   Y    -   -    -   -    -   -    Y   Y    -   -    -    Y
 change_status                  Y   Y    -   Y    -   Y    -   Y    Y   Y    -   -    -    Y
@@ -444,6 +448,7 @@ def _review_break_glass(
 CALLS: dict[str, Prepare] = {
     "list_cases": _in_list,
     "view_case": lambda h, a, c, t, s: lambda: h.view_case(a, c),
+    "open_case_page": lambda h, a, c, t, s: lambda: h.open_case_page(a, c),
     "read_timeline": lambda h, a, c, t, s: lambda: h.read_timeline(a, c),
     "legal_options": lambda h, a, c, t, s: lambda: h.legal_options(a, c),
     **{f"read_notes[{n.value}]": _read_notes(n) for n in NoteSection},
@@ -453,6 +458,7 @@ CALLS: dict[str, Prepare] = {
         lambda: h.open_case_from_contact(a, summary="a walk-in", kind=ContactKind.WALK_IN)
     ),
     "record_contact": lambda h, a, c, t, s: lambda: h.record_contact(a, c, summary="a call"),
+    "record_consent": lambda h, a, c, t, s: lambda: h.record_consent(a, c, referral=True),
     "triage_case": lambda h, a, c, t, s: lambda: h.triage_case(a, c, risk_level=RiskLevel.HIGH),
     "assign": lambda h, a, c, t, s: (
         lambda: h.assign(a, c, s.records["spare"].id, Specialism.COUNSELLING)

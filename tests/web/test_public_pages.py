@@ -282,3 +282,171 @@ def test_language_choice_and_right_to_left(deployment, open_helpline, register_p
         assert 'lang="fa" dir="rtl"' in persian
         assert 'name="language" value="fa"' in persian
         assert 'dir="ltr"' in client.get("/form?lang=de").text  # not enabled: the default
+
+
+# -- emergency numbers from the configured jurisdiction ----------------------------------------
+
+
+def _use_jurisdiction(deployment, key: str) -> None:
+    toml = deployment / "helpline.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('"intl.baseline"', f'"{key}"'), encoding="utf-8"
+    )
+
+
+def test_a_pakistani_deployment_shows_police_15_and_rescue_1122(
+    deployment, open_helpline, register_plugin
+) -> None:
+    import helplinekit_pakistan
+
+    _use_jurisdiction(deployment, "pakistan.pk")
+    with register_plugin(helplinekit_pakistan, "pakistan"):
+        client = TestClient(create_app(open_helpline()), base_url="https://testserver")
+        form = client.get("/form")
+        assert form.status_code == 200
+        notice = re.search(r'<p class="notice emergency">([^<]*)</p>', form.text).group(1)
+        assert notice.startswith("If you are in immediate danger, call 15 (Police), 1122 (Rescue")
+        assert "Punjab" in notice and "Khyber Pakhtunkhwa" in notice
+        sent = _submit(client)
+        assert sent.status_code == 200
+        assert notice in sent.text  # the "sent" page says it again
+
+
+def test_the_baseline_shows_no_emergency_numbers(web) -> None:
+    _, client = web
+    for page in (client.get("/form"), _submit(client)):
+        assert page.status_code == 200
+        assert "immediate danger" not in page.text
+        assert "emergency" not in page.text and "1122" not in page.text
+
+
+def test_only_confirmed_or_secondary_numbers_are_shown(
+    deployment, open_helpline, register_plugin
+) -> None:
+    import attrs
+
+    from helplinekit import hookimpl
+    from helplinekit.contracts import Confidence, EmergencyNumber, Fact
+    from helplinekit.laws import baseline
+
+    def number(digits: str, confidence: Confidence) -> EmergencyNumber:
+        return EmergencyNumber(digits, f"Service {digits}", Fact("https://x.example/", confidence))
+
+    class Testland:
+        @hookimpl
+        def register_jurisdictions(self, register) -> None:
+            register(
+                attrs.evolve(
+                    baseline.build(),
+                    key="testland.tl",
+                    emergency_numbers=(
+                        number("111", Confidence.confirmed),
+                        number("222", Confidence.uncertain),  # a wrong number is worse than none
+                        number("333", Confidence.secondary),
+                    ),
+                )
+            )
+
+    _use_jurisdiction(deployment, "testland.tl")
+    with register_plugin(Testland(), "testland"):
+        client = TestClient(create_app(open_helpline()), base_url="https://testserver")
+        page = client.get("/form").text
+    assert "call 111 (Service 111), 333 (Service 333)." in page
+    assert "222" not in page
+
+
+# -- the case code is stored in the same transaction as the message ----------------------------
+
+
+def _rows(helpline) -> tuple[int, int, int]:
+    from sqlalchemy import func, select
+
+    from helplinekit.db.models import CaseAccessRow, CaseRow, MessageRow
+
+    with helpline.context.database.uow(read_only=True) as uow:
+        return tuple(
+            uow.session.scalar(select(func.count()).select_from(model))
+            for model in (CaseRow, MessageRow, CaseAccessRow)
+        )
+
+
+def test_a_failed_access_row_stores_no_message(web, monkeypatch) -> None:
+    # Every code drawn clashes with one already stored: the access row cannot be inserted.
+    helpline, client = web
+    monkeypatch.setattr("helplinekit.web.access.new_case_code", lambda: "AAAA-CCCC-DDDD-EEEE")
+    assert _submit(client).status_code == 200
+    assert _rows(helpline) == (1, 1, 1)
+
+    failed = _submit(client, message="A second message that must not be half stored.")
+    assert failed.status_code == 409
+    assert "could not be saved, and nothing was stored" in failed.text
+    assert "Traceback" not in failed.text
+    _assert_headers(failed)
+    assert _rows(helpline) == (1, 1, 1)  # no case, message, triage job or code for it
+    assert helpline.run_until_idle().jobs_done == 1  # only the first message's triage
+
+
+def test_an_error_while_storing_the_code_rolls_back_the_message(web, monkeypatch) -> None:
+    helpline, client = web
+
+    def broken_row(**values):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("helplinekit.services.intake.CaseAccessRow", broken_row)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _submit(client)
+    assert _rows(helpline) == (0, 0, 0)
+
+
+def test_the_code_and_the_message_are_committed_together(web, monkeypatch) -> None:
+    from helplinekit.services import intake
+
+    helpline, client = web
+    seen = []
+    original = intake._receive_once
+
+    def watching(ctx, event, access):
+        result = original(ctx, event, access)
+        seen.append((result.stored, result.access is not None))
+        return result
+
+    monkeypatch.setattr(intake, "_receive_once", watching)
+    response = _submit(client)
+    assert response.status_code == 200
+    assert seen == [(True, True)]  # one transaction stored the message and the access
+    assert _rows(helpline) == (1, 1, 1)
+    assert _check(client, _code(response.text)).status_code == 200
+
+
+def test_a_duplicate_submission_is_409_and_stores_nothing_new(web) -> None:
+    helpline, client = web
+    token = _token(client)
+    first = _submit(client, token=token)
+    assert first.status_code == 200
+    again = _submit(client, token=token, passphrase="another passphrase entirely")
+    assert again.status_code == 409
+    assert "This form was already sent." in again.text
+    assert _rows(helpline) == (1, 1, 1)
+    assert _check(client, _code(first.text)).status_code == 200
+
+
+def test_access_is_never_granted_to_a_message_that_may_join_an_existing_case(web) -> None:
+    from helplinekit.contracts.channel import InboundMessage
+    from helplinekit.domain import URN
+    from helplinekit.services.intake import SurvivorAccess, receive_message
+
+    helpline, _ = web
+    event = InboundMessage(
+        channel="web.form",
+        urn=URN(scheme="tel", path="+923001234567"),
+        provider_message_id="joins-1",
+        body="Let me read someone else's case.",
+        new_contact=False,
+    )
+    with pytest.raises(ValueError, match="new_contact"):
+        receive_message(
+            helpline.context,
+            event,
+            access=lambda: SurvivorAccess(code_hash="x" * 64, passphrase_hash="$argon2id$"),
+        )
+    assert _rows(helpline) == (0, 0, 0)

@@ -35,6 +35,7 @@ def build_cli(pm: object | None = None) -> click.Group:
         new_plugin_cmd,
         plugins_cmd,
         retention_cmd,
+        serve_cmd,
         simulate_cmd,
         staff_cmd,
         translations_cmd,
@@ -65,6 +66,7 @@ def build_cli(pm: object | None = None) -> click.Group:
     cli.add_command(simulate_cmd.simulate)
     cli.add_command(cases_cmd.cases)
     cli.add_command(worker_cmd.worker)
+    cli.add_command(serve_cmd.serve)
     cli.add_command(audit_cmd.audit)
     cli.add_command(retention_cmd.retention)
     cases_cmd.cases.add_command(retention_cmd.erase)

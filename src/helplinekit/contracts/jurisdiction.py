@@ -21,6 +21,7 @@ __all__ = [
     "ComplaintTemplate",
     "Confidence",
     "CoverageReport",
+    "EmergencyNumber",
     "Fact",
     "Jurisdiction",
     "NoSpecificProvision",
@@ -218,6 +219,30 @@ class ComplaintTemplate:
 
 
 @frozen
+class EmergencyNumber:
+    """A number to call in immediate danger, shown on the public web form.
+
+    A wrong emergency number is worse than none, so the public pages show only numbers whose
+    fact is [C] or [S]; an [U] number stays in the plugin until someone checks it.
+
+    Attributes:
+        number: what to dial, digits only (a leading ``+`` allowed): ``15``, ``1122``.
+        service: who answers, in plain words, with where it works if not everywhere
+            (``Police``; ``Rescue: ambulance, fire and rescue, in Punjab ...``).
+        fact: source and confidence.
+    """
+
+    number: str
+    service: str
+    fact: Fact
+
+    @property
+    def shown_publicly(self) -> bool:
+        """True when the number may be shown to survivors: its fact is [C] or [S]."""
+        return self.fact.confidence in (Confidence.confirmed, Confidence.secondary)
+
+
+@frozen
 class Region:
     """A region for statistics (ISO 3166-2 where one exists)."""
 
@@ -280,6 +305,8 @@ class Jurisdiction:
         time_limits: deadlines.
         complaint_templates: drafts per language.
         regions: regions for statistics.
+        emergency_numbers: numbers to call in immediate danger, most general first; the
+            public web form shows those that are [C] or [S] (see :class:`EmergencyNumber`).
         disclaimer: shown with every legal option.
         reviewed_on: when the plugin as a whole was last reviewed.
     """
@@ -296,6 +323,7 @@ class Jurisdiction:
     time_limits: tuple[TimeLimit, ...] = ()
     complaint_templates: tuple[ComplaintTemplate, ...] = ()
     regions: tuple[Region, ...] = ()
+    emergency_numbers: tuple[EmergencyNumber, ...] = ()
     reviewed_on: date | None = None
 
     def provision(self, key: str) -> Provision:

@@ -172,6 +172,8 @@ class StaffRow(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     totp_enrolled_at: Mapped[timestamp | None]
     recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    # The language the staff console is shown in for this person (None: the helpline's).
+    ui_language: Mapped[str | None] = mapped_column(String(35))
 
 
 class ContactRow(Base):
@@ -377,6 +379,25 @@ class RateLimitRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[timestamp]
     count: Mapped[int] = mapped_column(Integer)
+
+
+class StaffSessionRow(Base):
+    """A signed-in staff console session, or a first sign-in waiting for its authenticator.
+
+    Only a SHA-256 of the session token is stored (the token is 256 random bits, so a hash
+    is enough): a copy of the database cannot be used to take over a session. Sessions live
+    in the database so that any number of ``serve`` processes share them.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(16))  # "active" or "enrolling"
+    created_at: Mapped[timestamp]
+    last_seen_at: Mapped[timestamp]
 
 
 class AuditHeadRow(Base):

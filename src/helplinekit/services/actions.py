@@ -24,6 +24,7 @@ SERVICE_MODULES = (
     "helplinekit.services.erasure",
     "helplinekit.services.break_glass",
     "helplinekit.services.legal",
+    "helplinekit.services.case_page",
 )
 
 

@@ -20,6 +20,7 @@ need :attr:`Action.STAFF_MANAGE` (admins, and the operator acting as the system)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from attrs import field, frozen
@@ -41,7 +42,9 @@ __all__ = [
     "LoginThrottled",
     "TotpEnrolment",
     "authenticate",
+    "begin_first_sign_in",
     "begin_totp_enrolment",
+    "confirm_first_sign_in",
     "confirm_totp_enrolment",
     "disable_staff",
     "enable_staff",
@@ -148,6 +151,83 @@ def authenticate(ctx: ServiceContext, email: str, password: str, code: str) -> A
     :raises LoginThrottled: attempts with this email must wait; nothing was checked.
     :raises AuthenticationFailed: anything else wrong; the message does not say what.
     """
+    actor, _ = _attempt(
+        ctx, email, lambda uow, account, now: _check(uow, account, password, code, now), password
+    )
+    return actor
+
+
+def begin_first_sign_in(
+    ctx: ServiceContext, email: str, password: str
+) -> tuple[Actor, TotpEnrolment]:
+    """A first sign-in: the password is right and no authenticator was ever confirmed.
+
+    Issues a new authenticator secret and recovery codes (any unconfirmed secret an admin
+    issued before stops working) and returns them with the staff member, who must confirm
+    the secret with :func:`confirm_first_sign_in` before they can work. An account that has
+    confirmed an authenticator fails here like any wrong sign-in: it needs its code.
+
+    :raises LoginThrottled: attempts with this email must wait; nothing was checked.
+    :raises AuthenticationFailed: the same message whatever was wrong.
+    """
+
+    def check(
+        uow: UnitOfWork, account: Credentials | None, now: datetime
+    ) -> tuple[str | None, str | None, int | None]:
+        reason, _, _ = _check_password(account, password)
+        if reason is None and account is not None and account.totp_enrolled:
+            reason = "second_factor_needed"
+        return reason, "first_sign_in", None
+
+    actor, _ = _attempt(ctx, email, check, password)
+    assert actor.staff is not None
+    secret = passwords.new_totp_secret()
+    codes = passwords.new_recovery_codes()
+    with ctx.database.uow() as uow:
+        hashes = [passwords.hash_recovery_code(actor.staff.id, code) for code in codes]
+        uow.staff.start_totp(actor.staff.id, secret, hashes)
+        audit(ctx, uow, actor, "staff.totp_issue", "staff", actor.staff.id, first_sign_in=True)
+        uow.commit()
+    enrolment = TotpEnrolment(
+        secret=secret,
+        uri=passwords.totp_uri(secret, actor.staff.email, ctx.config.helpline.name),
+        recovery_codes=tuple(codes),
+    )
+    return actor, enrolment
+
+
+def confirm_first_sign_in(ctx: ServiceContext, actor: Actor, code: str) -> None:
+    """Confirm the authenticator issued at a first sign-in with the code it shows now.
+
+    :raises EnrolmentCodeRejected: the code is not valid for the new secret now.
+    """
+    if actor.staff is None:
+        raise DomainError("Only a staff member signs in.")
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        account = uow.staff.credentials_by_email(actor.staff.email, for_update=True)
+        secret = uow.staff.totp_secret(actor.staff.id)
+        if account is None or secret is None or account.totp_enrolled or not account.active:
+            raise DomainError("This sign-in has no authenticator waiting; sign in again.")
+        step = passwords.match_totp(secret, code.strip(), now, after_step=None)
+        if step is None:
+            raise EnrolmentCodeRejected(
+                "That code is not valid for the new secret now. Enter the 6-digit code the app "
+                "shows at this moment; if it still fails, check the phone's clock is right."
+            )
+        uow.staff.confirm_totp(actor.staff.id, step, now)
+        audit(ctx, uow, actor, "staff.totp_enrol", "staff", actor.staff.id)
+        audit(ctx, uow, actor, "login.ok", "staff", actor.staff.id, method="totp_enrolment")
+        uow.commit()
+
+
+Checker = Callable[
+    [UnitOfWork, "Credentials | None", datetime], tuple[str | None, str | None, int | None]
+]
+
+
+def _attempt(ctx: ServiceContext, email: str, check: Checker, password: str) -> tuple[Actor, str]:
+    """One throttled, audited sign-in attempt; ``check`` says what is wrong, if anything."""
     passwords.dummy_hash()  # made once per process, before anything is timed
     now = ctx.clock()
     address = normalise_email(email)
@@ -164,7 +244,7 @@ def authenticate(ctx: ServiceContext, email: str, password: str, code: str) -> A
             raise LoginThrottled(wait)
 
         account = uow.staff.credentials_by_email(address, for_update=True)
-        reason, method, left = _check(uow, account, password, code, now)
+        reason, method, left = check(uow, account, now)
         if reason is not None or account is None:
             # (account is None only ever comes with a reason; the check narrows the type.)
             failures += 1
@@ -182,26 +262,27 @@ def authenticate(ctx: ServiceContext, email: str, password: str, code: str) -> A
         uow.staff.clear_throttle(key)
         uow.staff.prune_throttles(now - FAILURES_FORGOTTEN_AFTER)
         actor = Actor(uow.staff.get(account.staff_id))
-        extra = {"recovery_codes_left": left} if left is not None else {}
-        audit(
-            ctx,
-            uow,
-            actor,
-            "login.ok",
-            "staff",
-            account.staff_id,
-            method=method,
-            rehashed=rehashed,
-            **extra,
-        )
+        if method != "first_sign_in":
+            extra = {"recovery_codes_left": left} if left is not None else {}
+            audit(
+                ctx,
+                uow,
+                actor,
+                "login.ok",
+                "staff",
+                account.staff_id,
+                method=method,
+                rehashed=rehashed,
+                **extra,
+            )
         uow.commit()
-    return actor
+    return actor, method or ""
 
 
-def _check(
-    uow: UnitOfWork, account: Credentials | None, password: str, code: str, now: datetime
+def _check_password(
+    account: Credentials | None, password: str
 ) -> tuple[str | None, str | None, int | None]:
-    """``(failure reason, method, recovery codes left)``; the reason is None on success."""
+    """The first half of every sign-in: the account exists, has this password, is active."""
     if account is None:
         passwords.dummy_verify()
         return "unknown_account", None, None
@@ -213,6 +294,16 @@ def _check(
     # The password was right: from here on timing no longer hides anything worth hiding.
     if not account.active:
         return "disabled", None, None
+    return None, None, None
+
+
+def _check(
+    uow: UnitOfWork, account: Credentials | None, password: str, code: str, now: datetime
+) -> tuple[str | None, str | None, int | None]:
+    """``(failure reason, method, recovery codes left)``; the reason is None on success."""
+    failed = _check_password(account, password)
+    if failed[0] is not None or account is None:
+        return failed
     if not account.totp_enrolled:
         return "no_second_factor", None, None
     secret = uow.staff.totp_secret(account.staff_id)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from helplinekit.db.models import BreakGlassRow, CaseRow
 from helplinekit.domain import DomainError
+from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit, audit_now, require_audited
@@ -163,10 +164,12 @@ def _case_row(uow: object, case_ref: uuid.UUID | str) -> CaseRow:
     session = uow.session  # type: ignore[attr-defined]
     if isinstance(case_ref, uuid.UUID):
         row = session.get(CaseRow, case_ref)
-    else:
+    elif CASE_REFERENCE_RE.match(case_ref.strip().upper()):
         row = session.scalars(
             select(CaseRow).where(CaseRow.reference == case_ref.strip().upper())
         ).first()
+    else:
+        row = None
     if row is None:
         raise DomainError(f"There is no case {case_ref!r}; check the reference.")
     return row

@@ -41,6 +41,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, audit_now, require_audited
@@ -75,7 +76,13 @@ def _case(uow: UnitOfWork, case_ref: uuid.UUID | str, *, lock: bool = False) -> 
             return uow.cases.get(case_ref, for_update=lock, with_attributes=False)
         except LookupError:
             raise NotFound(f"There is no case {case_ref}.") from None
-    case = uow.cases.get_by_reference(case_ref.strip().upper(), with_attributes=False)
+    reference = case_ref.strip().upper()
+    # Text that cannot be a reference is not looked up (PostgreSQL refuses a NUL byte).
+    case = (
+        uow.cases.get_by_reference(reference, with_attributes=False)
+        if CASE_REFERENCE_RE.match(reference)
+        else None
+    )
     if case is None:
         raise NotFound(f"There is no case {case_ref!r}; check the reference (e.g. HL-2026-000123).")
     return uow.cases.get(case.id, for_update=True, with_attributes=False) if lock else case
@@ -381,6 +388,46 @@ def record_contact(
         audit(ctx, uow, actor, "contact.record", "case", case.id, kind=kind.value)
         uow.commit()
     return contact
+
+
+@service_action(Action.CONTACT_RECORD)
+def record_consent(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_ref: uuid.UUID | str,
+    *,
+    services: bool | None = None,
+    referral: bool | None = None,
+    statistics: bool | None = None,
+) -> Consent:
+    """Record what the caller consents to now (asked on a call, before a referral, …)."""
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
+        caller = uow.callers.get(case.caller_id)
+        old = caller.consent
+        consent = _consent(
+            old.services if services is None else services,
+            old.referral if referral is None else referral,
+            old.anonymised_statistics if statistics is None else statistics,
+            actor,
+            now,
+        )
+        uow.callers.update(caller.with_consent(consent))
+        audit(
+            ctx,
+            uow,
+            actor,
+            "consent.record",
+            "case",
+            case.id,
+            services=consent.services,
+            referral=consent.referral,
+            statistics=consent.anonymised_statistics,
+        )
+        uow.commit()
+    return consent
 
 
 # -- changing a case -------------------------------------------------------------------------

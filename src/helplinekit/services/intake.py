@@ -4,14 +4,21 @@ In one short transaction: de-duplicate on (channel, provider message id), find t
 through the blind index, find or open the contact and the case, store the message
 encrypted, enqueue a triage job. Commit, then acknowledge. No plugin code runs inside this
 transaction, so a faulty plugin can never lose a survivor's message.
+
+A message from the public web form also brings the survivor's access to their new case (the
+HMAC of a case code and the Argon2id hash of their passphrase, see :class:`SurvivorAccess`).
+It is stored in the same transaction as the message: either both are committed or neither
+is, so no survivor is left with a stored message and no code. The slow passphrase hash is
+computed by the caller before the transaction opens.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 from sqlalchemy.exc import IntegrityError
 
 from helplinekit.contracts.channel import (
@@ -22,6 +29,7 @@ from helplinekit.contracts.channel import (
     ParsedEvent,
     StatusUpdate,
 )
+from helplinekit.db.models import CaseAccessRow
 from helplinekit.domain import (
     URN,
     Caller,
@@ -47,6 +55,24 @@ CALLBACK_DUE = timedelta(hours=24)
 
 
 @frozen
+class SurvivorAccess:
+    """How a survivor reads the replies to the case their message opens.
+
+    Attributes:
+        code_hash: the HMAC of their case code (the code itself never reaches the database).
+        passphrase_hash: the Argon2id hash of the passphrase they chose.
+    """
+
+    code_hash: str = field(repr=False)
+    passphrase_hash: str = field(repr=False)
+
+
+#: Draws a fresh :class:`SurvivorAccess` (a new case code) for each run of the intake
+#: transaction, so a run retried after a clash on a unique row does not reuse a code.
+AccessFactory = Callable[[], SurvivorAccess]
+
+
+@frozen
 class IntakeResult:
     """What happened to one inbound message.
 
@@ -57,6 +83,7 @@ class IntakeResult:
         case_reference: that case's reference.
         message_id: the stored message's id.
         opened_case: a new case was opened for it.
+        access: the survivor's access stored with it, when one was asked for.
     """
 
     stored: bool
@@ -65,30 +92,46 @@ class IntakeResult:
     case_reference: str | None = None
     message_id: uuid.UUID | None = None
     opened_case: bool = False
+    access: SurvivorAccess | None = field(default=None, repr=False)
 
 
 def _kind(channel: str) -> ContactKind:
     return ContactKind.WEB_FORM if channel == "web.form" else ContactKind.MESSAGE_THREAD
 
 
-def receive_message(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
+def receive_message(
+    ctx: ServiceContext, event: InboundMessage, *, access: AccessFactory | None = None
+) -> IntakeResult:
     """Store one inbound message durably; return once it is committed.
+
+    With ``access``, the survivor's access to the case the message opens is stored in the
+    same transaction (a duplicate delivery stores neither). Only a message that opens its own
+    contact (``new_contact``, as the web form's do) can bring access: anything else could hand
+    out a code to someone else's case.
 
     On PostgreSQL two transactions can race past the checks: two deliveries of the same
     message, or the year's first two cases. The loser violates a unique constraint (at a
     flush or at the commit) and is rolled back, so it is run again: the new run sees the
     winner's committed rows, and says "duplicate" only once the message is really stored.
+    A clash on a case code (astronomically rare) is retried the same way, with a new code.
     """
+    if access is not None and not event.new_contact:
+        raise ValueError(
+            "Access with a case code can only come with a message that opens its own case "
+            "(new_contact=True)."
+        )
     for attempt in range(1, INTAKE_ATTEMPTS + 1):
         try:
-            return _receive_once(ctx, event)
+            return _receive_once(ctx, event, access)
         except IntegrityError:
             if attempt == INTAKE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 
 
-def _receive_once(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
+def _receive_once(
+    ctx: ServiceContext, event: InboundMessage, access: AccessFactory | None
+) -> IntakeResult:
     now = ctx.clock()
     with ctx.database.uow() as uow:
         if uow.messages.seen(event.channel, event.provider_message_id):
@@ -160,6 +203,21 @@ def _receive_once(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
                 )
             )
 
+        granted = None
+        if access is not None:
+            if not opened:  # new_contact always opens a case; never grant access to another
+                raise AssertionError("Survivor access is only granted to a case just opened.")
+            granted = access()
+            uow.session.add(
+                CaseAccessRow(
+                    id=uuid.uuid4(),
+                    case_id=case.id,
+                    code_hash=granted.code_hash,
+                    passphrase_hash=granted.passphrase_hash,
+                    created_at=now,
+                )
+            )
+
         committed_case = case
         if opened:
             uow.after_commit(lambda: ctx.notify("case_opened", case=committed_case))
@@ -178,6 +236,7 @@ def _receive_once(ctx: ServiceContext, event: InboundMessage) -> IntakeResult:
         case_reference=case.reference,
         message_id=message.id,
         opened_case=opened,
+        access=granted,
     )
 
 
@@ -215,21 +274,29 @@ class ReceiveResult:
 
 
 def receive_request(
-    ctx: ServiceContext, channel_name: str, request: InboundRequest
+    ctx: ServiceContext,
+    channel_name: str,
+    request: InboundRequest,
+    *,
+    access: AccessFactory | None = None,
 ) -> ReceiveResult:
     """Verify and parse a provider's request, then store each event.
 
     Raises the channel's VerificationFailed or ChannelError before anything is stored.
+    With ``access`` the request must carry exactly one message, and the survivor's access
+    is stored in the same transaction as that message (see :func:`receive_message`).
     """
     channel = ctx.channels.get(channel_name)
     if channel is None:
         raise LookupError(f"Channel {channel_name!r} is not enabled in this deployment.")
     channel.verify(request)
     events = tuple(channel.parse(request))
+    if access is not None and sum(isinstance(e, InboundMessage) for e in events) != 1:
+        raise ValueError("Survivor access can only be stored with exactly one message.")
     results = []
     for event in events:
         if isinstance(event, InboundMessage):
-            results.append(receive_message(ctx, event))
+            results.append(receive_message(ctx, event, access=access))
         elif isinstance(event, StatusUpdate):
             record_status(ctx, event)
         elif (

@@ -5,6 +5,11 @@ groups of four: about 78 bits) and separate from the staff reference. Only its H
 stored, keyed with ``derive_key(index_key, "case-code:v1")``, so the table can be searched
 but names no code; the passphrase is kept as an Argon2id hash. Client addresses are never
 stored either: the rate limit is keyed by an HMAC of the address.
+
+The access row is stored in the same transaction as the survivor's message
+(:func:`receive_with_access`, through the intake service): a message is never stored without
+its code, nor a code without its message. The passphrase is hashed before that transaction
+opens, so the slow Argon2id work never holds the write lock.
 """
 
 from __future__ import annotations
@@ -12,16 +17,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from helplinekit.contracts.channel import InboundRequest
 from helplinekit.db.models import CaseAccessRow, RateLimitRow
 from helplinekit.domain import Direction
-from helplinekit.security.passwords import dummy_verify, hash_password, verify_password
+from helplinekit.security.passwords import dummy_verify, verify_password
 from helplinekit.services.context import ServiceContext
+from helplinekit.services.intake import ReceiveResult, SurvivorAccess, receive_request
 
 #: No 0/O, 1/I/L, U, 8/B look-alikes: a code read aloud or copied by hand survives.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTVWXY2345679"
@@ -57,32 +63,47 @@ def normalise_case_code(text: str) -> str:
     return compact
 
 
-def _code_hash(ctx: ServiceContext, code: str) -> str:
+def case_code_hash(ctx: ServiceContext, code: str) -> str:
+    """The HMAC under which ``code`` is stored; MalformedCaseCode if it cannot be a code."""
     compact = normalise_case_code(code)
     return hmac.new(_key(ctx, CASE_CODE_PURPOSE), compact.encode(), hashlib.sha256).hexdigest()
 
 
-def grant_access(ctx: ServiceContext, case_id: uuid.UUID, passphrase: str) -> str:
-    """Store a new case code and the passphrase's hash for ``case_id``; return the code."""
-    passphrase_hash = hash_password(passphrase)
-    for _attempt in range(3):
+class _CodeDraw:
+    """Draws a new case code each time intake asks, and remembers which code each hash is."""
+
+    def __init__(self, ctx: ServiceContext, passphrase_hash: str) -> None:
+        self._ctx = ctx
+        self._passphrase_hash = passphrase_hash
+        self._codes: dict[str, str] = {}
+
+    def __call__(self) -> SurvivorAccess:
         code = new_case_code()
-        try:
-            with ctx.database.uow() as uow:
-                uow.session.add(
-                    CaseAccessRow(
-                        id=uuid.uuid4(),
-                        case_id=case_id,
-                        code_hash=_code_hash(ctx, code),
-                        passphrase_hash=passphrase_hash,
-                        created_at=ctx.clock(),
-                    )
-                )
-                uow.commit()
-        except IntegrityError:  # a code already in use: astronomically rare; draw again
-            continue
-        return code
-    raise RuntimeError("Could not draw an unused case code.")
+        digest = case_code_hash(self._ctx, code)
+        self._codes[digest] = code
+        return SurvivorAccess(code_hash=digest, passphrase_hash=self._passphrase_hash)
+
+    def code_for(self, access: SurvivorAccess) -> str:
+        return self._codes[access.code_hash]
+
+
+def receive_with_access(
+    ctx: ServiceContext, channel: str, request: InboundRequest, passphrase_hash: str
+) -> tuple[ReceiveResult, str | None]:
+    """Store the form's message and the survivor's access in one transaction.
+
+    ``passphrase_hash`` is the Argon2id hash, made before calling (never inside the
+    transaction). Returns the intake result and the new case code, or None when nothing
+    was stored (the same form sent twice). Raises what
+    :func:`~helplinekit.services.intake.receive_request` raises; on any error nothing is
+    stored, neither message nor code.
+    """
+    draw = _CodeDraw(ctx, passphrase_hash)
+    result = receive_request(ctx, channel, request, access=draw)
+    for item in result.results:
+        if item.stored and item.access is not None:
+            return result, draw.code_for(item.access)
+    return result, None
 
 
 def sent_replies(ctx: ServiceContext, code: str, passphrase: str) -> list[str] | None:
@@ -91,7 +112,7 @@ def sent_replies(ctx: ServiceContext, code: str, passphrase: str) -> list[str] |
     An unknown code costs the same Argon2id verification as a wrong passphrase.
     Raises MalformedCaseCode for text that cannot be a case code.
     """
-    digest = _code_hash(ctx, code)
+    digest = case_code_hash(ctx, code)
     with ctx.database.uow(read_only=True) as uow:
         row = uow.session.scalars(
             select(CaseAccessRow).where(CaseAccessRow.code_hash == digest)

@@ -8,8 +8,11 @@ Every response carries a strict Content-Security-Policy (no inline script, nothi
 another host), ``Referrer-Policy: no-referrer``, ``X-Content-Type-Options: nosniff`` and
 ``Cache-Control: no-store`` (so Back shows an empty form). Bodies over 64 KiB are refused
 before they are parsed; submissions are rate limited per client in the database. Nothing
-is stored from a request that fails a check, and the answer to a submission is the same
-whether or not its sender is already known: the form always opens a new contact.
+is stored from a request that fails a check (every bad input gets a 4xx page, never a 5xx),
+and the answer to a submission is the same whether or not its sender is already known: the
+form always opens a new contact. The survivor's case code is stored in the same transaction
+as their message. The form and the "sent" page show the configured jurisdiction's emergency
+numbers ([C] and [S] only).
 """
 
 from __future__ import annotations
@@ -21,23 +24,31 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
 from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
-from helplinekit.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from helplinekit.security.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    PasswordRejected,
+    hash_password,
+    normalise_password,
+)
 from helplinekit.web.access import (
     MalformedCaseCode,
-    grant_access,
     hit_rate_limit,
+    receive_with_access,
     sent_replies,
 )
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
     from helplinekit.contracts.language import LanguagePack
+    from helplinekit.services.context import ServiceContext
 
 __all__ = ["SECURITY_HEADERS", "create_app"]
 
@@ -48,6 +59,11 @@ DEFAULT_EXIT_URL = "https://en.wikipedia.org/wiki/Special:Random"
 DEFAULT_RATE_LIMIT = 10
 DEFAULT_RATE_WINDOW_SECONDS = 600
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+#: The settings ``[web]`` may hold.
+KNOWN_WEB_SETTINGS = frozenset(
+    {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
+)
+DEFAULT_SESSION_IDLE_MINUTES = 30
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -111,6 +127,27 @@ def _form_fields(body: bytes) -> dict[str, str] | None:
     return {key: values[0] for key, values in parsed.items()}
 
 
+def _content_type(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def _emergency_numbers(ctx: ServiceContext) -> str:
+    """The jurisdiction's emergency numbers, ``15 (Police), 1122 (Rescue …)``; "" for none.
+
+    Only numbers whose fact is [C] or [S] are shown: a wrong emergency number is worse than
+    none, so an uncertain one stays off the public pages.
+    """
+    jurisdictions = ctx.registries.jurisdictions
+    key = ctx.config.jurisdiction
+    if key not in jurisdictions:
+        return ""
+    return ", ".join(
+        f"{entry.number} ({entry.service})"
+        for entry in jurisdictions.get(key).emergency_numbers
+        if entry.shown_publicly
+    )
+
+
 def create_app(helpline: Helpline) -> FastAPI:
     """The public web pages of ``helpline`` (which must have the ``web.form`` channel)."""
 
@@ -121,12 +158,12 @@ def create_app(helpline: Helpline) -> FastAPI:
             "The public web pages need the web.form channel: add it to [channels] enabled."
         )
     settings = dict(helpline.config.extra.get("web") or {})
-    unknown = sorted(set(settings) - {"exit_url", "rate_limit", "rate_window_seconds"})
+    unknown = sorted(set(settings) - KNOWN_WEB_SETTINGS)
     if unknown:
         # A misspelt setting must not be silently ignored (the exit address matters).
         raise ValueError(
-            f"[web] has an unknown setting {unknown[0]!r}; known settings: exit_url, "
-            "rate_limit, rate_window_seconds."
+            f"[web] has an unknown setting {unknown[0]!r}; known settings: "
+            f"{', '.join(sorted(KNOWN_WEB_SETTINGS))}."
         )
     exit_url = str(settings.get("exit_url") or DEFAULT_EXIT_URL)
     if not exit_url.startswith(("https://", "http://", "/")):
@@ -138,6 +175,7 @@ def create_app(helpline: Helpline) -> FastAPI:
     languages = ctx.registries.languages
     enabled = list(helpline.config.languages.enabled)
     default_language = helpline.config.languages.default
+    emergency_numbers = _emergency_numbers(ctx)
 
     @functools.cache
     def environment(tag: str) -> Environment:
@@ -166,6 +204,11 @@ def create_app(helpline: Helpline) -> FastAPI:
         )
         return HTMLResponse(html, status_code=status)
 
+    def emergency(language: LanguagePack) -> str | None:
+        if not emergency_numbers:
+            return None
+        return language.message("notice.emergency", emergency_numbers=emergency_numbers)
+
     def form_page(
         language: LanguagePack, *, status: int = 200, error: str | None = None, message: str = ""
     ) -> HTMLResponse:
@@ -175,7 +218,9 @@ def create_app(helpline: Helpline) -> FastAPI:
             status,
             token=channel.issue_token(),
             privacy=language.message("notice.privacy"),
+            emergency=emergency(language),
             min_passphrase=MIN_PASSWORD_LENGTH,
+            max_passphrase=MAX_PASSWORD_LENGTH,
             error=error,
             message=message,
         )
@@ -190,7 +235,8 @@ def create_app(helpline: Helpline) -> FastAPI:
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return PlainTextResponse("Request too large.", status_code=413)
+        # Refused before the body is read, so the language is the page's ?lang= at most.
+        return render("error.html", pack(request.query_params.get("lang")), 413, error="size")
 
     @app.get("/form", response_class=HTMLResponse)
     def show_form(lang: str | None = None) -> Response:
@@ -205,8 +251,7 @@ def create_app(helpline: Helpline) -> FastAPI:
             ctx, "form", client_address(request), limit=rate_limit, window=rate_window
         ):
             return render("error.html", language, 429, error="rate")
-        content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if fields is None or content_type != FORM_CONTENT_TYPE:
+        if fields is None or _content_type(request) != FORM_CONTENT_TYPE:
             return render("error.html", language, 400, error="invalid")
         passphrase = fields.pop("passphrase", "")
         message = fields.get("message", "")
@@ -217,25 +262,44 @@ def create_app(helpline: Helpline) -> FastAPI:
             body=urlencode(fields).encode(),
         )
         try:
+            # The token, and the honeypot: a filled honeypot gets the same generic 403.
             channel.verify(inbound)
         except (VerificationFailed, ChannelError):
             return render("error.html", language, 403, error="token")
         if not message.strip():
             return form_page(language, status=400, error="empty")
-        if not MIN_PASSWORD_LENGTH <= len(passphrase) <= MAX_PASSWORD_LENGTH:
+        length = len(normalise_password(passphrase))
+        if length < MIN_PASSWORD_LENGTH:
+            return form_page(language, status=400, error="passphrase", message=message)
+        if length > MAX_PASSWORD_LENGTH:
+            return form_page(language, status=400, error="passphrase_long", message=message)
+        try:
+            channel.parse(inbound)  # every check before the slow hash; stores nothing
+        except ChannelError:
+            return form_page(language, status=400, error="invalid", message=message)
+        try:
+            passphrase_hash = hash_password(passphrase)  # before the transaction opens
+        except PasswordRejected:
             return form_page(language, status=400, error="passphrase", message=message)
         try:
-            result = helpline.receive(CHANNEL, inbound)
+            # The message and the survivor's access, in one transaction: both or neither.
+            _, code = receive_with_access(ctx, CHANNEL, inbound, passphrase_hash)
         except VerificationFailed:
             return render("error.html", language, 403, error="token")
         except ChannelError:
             return form_page(language, status=400, error="invalid", message=message)
-        stored = [item for item in result.results if item.stored and item.case_id is not None]
-        if not stored:
+        except IntegrityError:
+            # A clash on a unique row that survived every retry: nothing was stored.
+            return render("error.html", language, 409, error="unsaved")
+        if code is None:
             # The same form sent twice (a double click, a retry): stored once already.
             return render("error.html", language, 409, error="duplicate")
-        code = grant_access(ctx, stored[0].case_id, passphrase)
-        return render("sent.html", language, ack=language.message("ack.web_form", case_code=code))
+        return render(
+            "sent.html",
+            language,
+            ack=language.message("ack.web_form", case_code=code),
+            emergency=emergency(language),
+        )
 
     @app.get("/check", response_class=HTMLResponse)
     def show_check(lang: str | None = None) -> Response:
@@ -250,15 +314,26 @@ def create_app(helpline: Helpline) -> FastAPI:
             ctx, "check", client_address(request), limit=rate_limit, window=rate_window
         ):
             return render("error.html", language, 429, error="rate")
-        if fields is None:
+        if fields is None or _content_type(request) != FORM_CONTENT_TYPE:
             return render("check.html", language, 400, error="invalid")
         passphrase = fields.get("passphrase", "")
+        if not passphrase or len(normalise_password(passphrase)) > MAX_PASSWORD_LENGTH:
+            # No passphrase could match: refused before any lookup.
+            return render("check.html", language, 400, error="invalid")
         try:
-            replies = sent_replies(ctx, fields.get("code", ""), passphrase[:MAX_PASSWORD_LENGTH])
+            replies = sent_replies(ctx, fields.get("code", ""), passphrase)
         except MalformedCaseCode:
             return render("check.html", language, 400, error="code")
         if replies is None:
             return render("check.html", language, 403, error="nomatch")
         return render("replies.html", language, replies=replies)
 
+    idle_minutes = int(settings.get("session_idle_minutes", DEFAULT_SESSION_IDLE_MINUTES))
+    if not 1 <= idle_minutes <= 24 * 60:
+        raise ValueError(
+            f"[web] session_idle_minutes must be 1 to 1440 minutes, not {idle_minutes}."
+        )
+    from helplinekit.web.console import console_router
+
+    app.include_router(console_router(helpline, idle=timedelta(minutes=idle_minutes)))
     return app

@@ -7,8 +7,9 @@ someone compared it with a text; :mod:`helplinekit_pakistan.sources` says what w
 with what. Nothing here is legal advice.
 
 Modules: ``provisions`` (the sections cited), ``mappings`` (taxonomy code → sections),
-``routes`` (authorities, removal routes, evidence, regions, disclaimer), ``complaints``
-(drafts in English and Urdu), ``directory`` (the referral partners), ``sources``.
+``routes`` (authorities, removal routes, evidence, regions, disclaimer), ``emergency``
+(Police 15 and Rescue 1122, for the public web form), ``complaints`` (drafts in English and
+Urdu), ``directory`` (the referral partners), ``sources``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def build() -> Jurisdiction:
     from helplinekit.contracts import Jurisdiction
 
     from helplinekit_pakistan.complaints import COMPLAINT_TEMPLATES
+    from helplinekit_pakistan.emergency import EMERGENCY_NUMBERS
     from helplinekit_pakistan.mappings import MAPPINGS
     from helplinekit_pakistan.provisions import PROVISIONS
     from helplinekit_pakistan.routes import (
@@ -70,6 +72,7 @@ def build() -> Jurisdiction:
         time_limits=(),
         complaint_templates=COMPLAINT_TEMPLATES,
         regions=REGIONS,
+        emergency_numbers=EMERGENCY_NUMBERS,
         # No lawyer has reviewed the plugin as a whole yet.
         reviewed_on=None,
     )

@@ -38,6 +38,30 @@ NCCIA_PORTAL_URL = "https://complaint.nccia.gov.pk/"
 PTA_URL = "https://www.pta.gov.pk/"
 DRF_URL = "https://digitalrightsfoundation.pk/"
 
+# -- emergency numbers ---------------------------------------------------------------------
+
+#: Islamabad Police's page on its emergency helpline (Pucar-15): "For Emergency Call: 15".
+ISLAMABAD_POLICE_15_URL = "https://islamabadpolice.gov.pk/r15.php"
+#: Punjab Police's page on the "Pukaar 15" emergency police helpline in Punjab (a reprint of
+#: an Express Tribune report of 23 October 2019 on its launch in Bhakkar).
+PUNJAB_POLICE_15_URL = "https://punjabpolice.gov.pk/node/7654"
+#: The News (23 May 2019): the Director General of the Punjab Emergency Service says Rescue
+#: 1122 has infrastructure in Punjab, Khyber Pakhtunkhwa, Gilgit-Baltistan and Azad Kashmir.
+RESCUE_1122_URL = (
+    "https://www.thenews.com.pk/print/475500-helpline-to-find-lost-victims-of-emergencies"
+)
+#: APP via UrduPoint (14 April 2021): Khyber Pakhtunkhwa's Emergency Rescue Service (Rescue
+#: 1122) works in 32 districts of the province.
+RESCUE_1122_KP_URL = (
+    "https://www.urdupoint.com/en/pakistan/kp-emergency-service-rescue-1122-receives-app-"
+    "1223767.html"
+)
+#: APP via UrduPoint (23 December 2022): Sindh Emergency Service, Rescue 1122, in Karachi
+#: and several other districts of Sindh.
+RESCUE_1122_SINDH_URL = (
+    "https://www.urdupoint.com/en/pakistan/cm-sindh-launches-ambulance-fire-search-wa-1614796.html"
+)
+
 # -- stored copies that were read ---------------------------------------------------------
 
 _REPO = "https://github.com/NoorusSabahh/ITA-rag-mini-project/blob/"
@@ -70,6 +94,21 @@ PECA_2025_NOT_CHECKED = (
 PPC_NOT_CHECKED = (
     "Not checked against the Code's text. Section and use from helplinekit's domain notes "
     "(one secondary source); the penalty is not recorded here until someone checks it."
+)
+POLICE_15_CHECKED = (
+    "Checked on 2026-11-28 against stored copies of two official police pages: Islamabad "
+    f"Police's emergency page ({ISLAMABAD_POLICE_15_URL}), which says 'For Emergency Call: "
+    f"15', and Punjab Police's page on the 'Pukaar 15' police helpline ({PUNJAB_POLICE_15_URL}). "
+    "That 15 reaches the police in Sindh, Khyber Pakhtunkhwa, Balochistan, Gilgit-Baltistan "
+    "and Azad Jammu and Kashmir as well was not checked against an official page, so the "
+    "mark stays [S]."
+)
+RESCUE_1122_NOT_CHECKED = (
+    "Not checked against an official page: none of the services' own sites was found in the "
+    f"stored corpora. Press reports say Rescue 1122 answers in Punjab ({RESCUE_1122_URL}, "
+    f"which also names Khyber Pakhtunkhwa, Gilgit-Baltistan and Azad Kashmir), in Khyber "
+    f"Pakhtunkhwa ({RESCUE_1122_KP_URL}) and in parts of Sindh ({RESCUE_1122_SINDH_URL}); "
+    "whether it covers every district, and Islamabad and Balochistan at all, is not known."
 )
 PPC_292_CHECKED = (
     "Section number, title and penalty checked on 2026-11-28 against a stored OCR copy of "

@@ -1,0 +1,69 @@
+"""Reading a posted HTML form safely: a size limit before parsing, UTF-8, a field limit."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+
+__all__ = ["FORM_CONTENT_TYPE", "BodyTooLarge", "FormData", "read_body", "read_form"]
+
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+#: More fields than any console or public form has: a flood of fields is refused.
+MAX_FIELDS = 200
+
+
+class BodyTooLarge(Exception):
+    """The request body is over the limit; nothing of it was parsed."""
+
+
+class FormData:
+    """A parsed form: ``one(name)`` for a single value, ``all(name)`` for checkboxes."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = pairs
+
+    def one(self, name: str) -> str:
+        """The field's value ("" when absent; the last one when sent several times)."""
+        values = self.all(name)
+        return values[-1] if values else ""
+
+    def all(self, name: str) -> list[str]:
+        return [value for key, value in self._pairs if key == name]
+
+    def names(self) -> set[str]:
+        return {key for key, _ in self._pairs}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (before parsing anything) one larger than ``limit``."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+async def read_form(request: Request, limit: int) -> FormData | None:
+    """The posted form, or None when it is not a URL-encoded UTF-8 form.
+
+    :raises BodyTooLarge: the body is over ``limit`` bytes.
+    """
+    body = await read_body(request, limit)
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != FORM_CONTENT_TYPE:
+        return None
+    try:
+        pairs = parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            max_num_fields=MAX_FIELDS,
+            strict_parsing=False,
+        )
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return FormData(pairs)
