@@ -295,3 +295,15 @@ def test_staff_add_without_a_code_says_how_to_finish(cli) -> None:
         input=f"{PASSWORD}\n",
     )
     assert "was not confirmed" in out and "helplinekit staff enrol-totp late@h.org" in out
+
+
+def test_staff_add_can_leave_the_authenticator_to_the_first_console_sign_in(cli) -> None:
+    typed = f"{PASSWORD}\n{PASSWORD}\n"
+    out = cli(
+        "staff", "add", "intake@h.org", "--role", "intake", "--totp-at-first-sign-in", input=typed
+    )
+    assert "first sign-in to the console" in out and "Secret:" not in out
+    assert "2FA" in cli("staff", "list")
+    # Until the staff member sets it up in the console, the command line refuses them.
+    refused = cli("cases", "list", "--as", "intake@h.org", input=cli.signed_in("x"), expect=1)
+    assert "Error: Wrong email, password or code." in refused

@@ -32,6 +32,16 @@ def test_code_is_lint_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_every_image_the_docs_show_exists() -> None:
+    """MkDocs does not fail on a missing image: a screenshot not generated would go unseen."""
+    missing = []
+    for page in (ROOT / "docs").rglob("*.md"):
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", page.read_text(encoding="utf-8")):
+            if "://" not in target and not (page.parent / target).is_file():
+                missing.append(f"{page.relative_to(ROOT)}: {target}")
+    assert missing == []
+
+
 def test_docs_build_strictly(tmp_path: Path) -> None:
     result = subprocess.run(
         [_tool("mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],

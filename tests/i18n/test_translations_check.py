@@ -43,8 +43,11 @@ def _write_catalog(
     for message in template:
         if not message.id or message.id in drop:
             continue
-        text = "" if message.id in empty else (replace or {}).get(message.id, f"[sw] {message.id}")
-        catalog.add(message.id, text, flags=("fuzzy",) if message.id in fuzzy else ())
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        text = "" if key in empty else (replace or {}).get(key, f"[sw] {key}")
+        if not isinstance(message.id, str):  # a plural message: one text per plural form
+            text = ("", "") if key in empty else (text, f"[sw] {message.id[1]}")
+        catalog.add(message.id, text, flags=("fuzzy",) if key in fuzzy else ())
     buffer = io.BytesIO()
     write_po(buffer, catalog, sort_output=True)
     # Babel writes Swahili's own Plural-Forms; a broken pack needs a broken header.

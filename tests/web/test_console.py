@@ -389,7 +389,7 @@ def test_the_counsellor_does_not_see_the_lawyers_note(console) -> None:
 
 
 def test_a_supervisor_sees_the_case_but_not_its_content(console) -> None:
-    intake, _, _, case = _caseworkers(console)
+    _, _, _, case = _caseworkers(console)
     supervisor = add_staff_member(console, "supervisor", {Role.SUPERVISOR})
     client = console_client(console)
     sign_in(client, supervisor)
@@ -488,3 +488,81 @@ def test_each_staff_member_picks_their_language(console) -> None:
     client.post("/staff/account/language", data={"csrf": csrf, "language": "ur"})
     page = client.get("/staff/queue").text
     assert '<html lang="ur" dir="rtl">' in page
+
+
+def test_triage_records_the_facts_the_legal_options_depend_on(console) -> None:
+    _, lawyer, _, case = _caseworkers(console)
+    client = console_client(console)
+    csrf = sign_in(client, lawyer)
+    response = client.post(
+        f"/staff/cases/{case.reference}/triage",
+        data={
+            "csrf": csrf,
+            "with_attributes": "yes",
+            "first_contact_channel": "phone",
+            "category": "NCII_SHARED",
+            "risk": "high",
+            "victim_is_minor": "no",
+            "perpetrator_relation": "partner_ex",
+            "platforms": "Facebook, whatsapp, facebook",
+            "identity": "journalist",
+        },
+    )
+    assert response.status_code == 303
+    attributes = console.view_case(console.system(), case.id).attributes
+    assert attributes.victim_is_minor is False and attributes.ai_generated_content is None
+    assert attributes.platforms == ("facebook", "whatsapp")
+    assert attributes.first_contact_channel == "phone"
+    page = client.get(f"/staff/cases/{case.reference}").text
+    assert "A partner or former partner" in page and "Journalist" in page
+    bad = client.post(
+        f"/staff/cases/{case.reference}/triage",
+        data={"csrf": csrf, "with_attributes": "yes", "risk": "high", "victim_is_minor": "maybe"},
+    )
+    assert bad.status_code == 400 and "maybe" in bad.text.replace("&#39;", "'")
+
+
+def test_a_supervisors_triage_keeps_the_facts_they_cannot_see(console) -> None:
+    _, lawyer, _, case = _caseworkers(console)
+    console.triage_case(
+        console.actor(lawyer.email),
+        case.id,
+        attributes=console.view_case(console.system(), case.id).attributes.__class__(
+            victim_is_minor=True, first_contact_channel="phone"
+        ),
+    )
+    supervisor = add_staff_member(console, "supervisor", {Role.SUPERVISOR})
+    client = console_client(console)
+    csrf = sign_in(client, supervisor)
+    page = client.get(f"/staff/cases/{case.reference}").text
+    assert 'name="with_attributes"' not in page
+    response = client.post(
+        f"/staff/cases/{case.reference}/triage", data={"csrf": csrf, "risk": "high"}
+    )
+    assert response.status_code == 303
+    case_now = console.view_case(console.system(), case.id)
+    assert case_now.attributes.victim_is_minor is True and case_now.risk_level is RiskLevel.HIGH
+
+
+def test_an_unexpected_error_is_a_plain_page_without_a_traceback(console, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from helplinekit.web import create_app
+    from helplinekit.web import console as console_module
+
+    login = add_staff_member(console, "intake", {Role.INTAKE})
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret survivor words in an exception")
+
+    monkeypatch.setattr(console_module.casework, "list_cases", broken)
+    client = TestClient(
+        create_app(console), base_url="https://testserver", raise_server_exceptions=False
+    )
+    sign_in(client, login)
+    response = client.get("/staff/queue")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "secret survivor words" not in response.text and "Traceback" not in response.text
+    assert response.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

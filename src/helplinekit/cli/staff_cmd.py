@@ -96,6 +96,12 @@ def _enrol_totp(helpline: Helpline, email: str) -> None:
     show_default=True,
     help="Most open cases at once (a wellbeing cap; 0 pauses routing).",
 )
+@click.option(
+    "--totp-at-first-sign-in",
+    is_flag=True,
+    help="Skip the authenticator here: the staff member sets it up at their first sign-in "
+    "to the web console (with their password; no case opens until it is confirmed).",
+)
 @password_stdin_option
 @config_option
 @click.pass_obj
@@ -107,6 +113,7 @@ def add(
     specialisms: tuple[str, ...],
     languages: tuple[str, ...],
     capacity: int,
+    totp_at_first_sign_in: bool,
     password_stdin: bool,
     config_path: str | None,
 ) -> None:
@@ -114,6 +121,8 @@ def add(
 
     Asks for the password twice (hidden), then shows an authenticator secret, its
     otpauth:// URI and ten recovery codes once, and asks for a current code to confirm.
+    With --totp-at-first-sign-in the staff member does that step themselves, at their first
+    sign-in to the web console.
     """
     from helplinekit.cli.helpers import open_helpline, prompt_new_password
     from helplinekit.domain import DomainError, Role, Specialism, Specialist
@@ -144,6 +153,12 @@ def add(
         helpline.save_staff(system, specialist)
         helpline.set_password(system, specialist.email, password)
         click.echo(f"Added {specialist.email} ({', '.join(sorted(roles))}).")
+        if totp_at_first_sign_in:
+            click.echo(
+                "They set up their authenticator app at their first sign-in to the console "
+                "(/staff/login, leaving the code empty)."
+            )
+            return
         _enrol_totp(helpline, specialist.email)
 
 

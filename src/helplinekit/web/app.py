@@ -18,6 +18,7 @@ numbers ([C] and [S] only).
 from __future__ import annotations
 
 import functools
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,6 +238,18 @@ def create_app(helpline: Helpline) -> FastAPI:
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
         # Refused before the body is read, so the language is the page's ?lang= at most.
         return render("error.html", pack(request.query_params.get("lang")), 413, error="size")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Never a traceback for the user, and nothing of the request in the log: exception
+        # texts (a database error quotes its parameters) may hold what someone typed.
+        logging.getLogger("helplinekit.web").error(
+            "Unexpected %s answering %s %s", type(exc).__name__, request.method, request.url.path
+        )
+        response = render("error.html", pack(request.query_params.get("lang")), 500, error="server")
+        # This answer comes from outside the middleware stack: add the headers here too.
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     @app.get("/form", response_class=HTMLResponse)
     def show_form(lang: str | None = None) -> Response:

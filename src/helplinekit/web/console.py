@@ -32,11 +32,14 @@ from starlette.responses import Response
 from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.domain import (
     URN,
+    AtRiskIdentity,
+    CaseAttributes,
     CaseStatus,
     ContactKind,
     Direction,
     DomainError,
     NoteSection,
+    PerpetratorRelation,
     ReferralStatus,
     RiskLevel,
     Role,
@@ -149,6 +152,18 @@ TASK_LABELS = {
     TaskKind.CALLBACK: N_("Call back"),
     TaskKind.OTHER: N_("Other"),
 }
+RELATION_LABELS = {
+    PerpetratorRelation.KNOWN: N_("Someone they know"),
+    PerpetratorRelation.PARTNER_EX: N_("A partner or former partner"),
+    PerpetratorRelation.UNKNOWN: N_("Someone unknown"),
+    PerpetratorRelation.GROUP: N_("A group"),
+}
+IDENTITY_LABELS = {
+    AtRiskIdentity.JOURNALIST: N_("Journalist"),
+    AtRiskIdentity.HUMAN_RIGHTS_DEFENDER: N_("Human rights defender"),
+    AtRiskIdentity.TRANS: N_("Trans person"),
+    AtRiskIdentity.MINORITY: N_("Religious or ethnic minority"),
+}
 ROLE_LABELS = {
     Role.INTAKE: N_("Intake"),
     Role.LAWYER: N_("Lawyer"),
@@ -256,6 +271,8 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             REFERRAL=REFERRAL_LABELS,
             TASK=TASK_LABELS,
             ROLE=ROLE_LABELS,
+            RELATION=RELATION_LABELS,
+            IDENTITY=IDENTITY_LABELS,
             may_review=actor is not None and ctx.policy.allows(actor, Action.BREAK_GLASS_REVIEW),
             may_open=actor is not None and ctx.policy.allows(actor, Action.CASE_OPEN),
             may_list=actor is not None and not ctx.policy.scope(actor, Action.CASE_LIST).is_empty,
@@ -580,7 +597,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         language = language_of(session, request)
         actor = session.actor
         if ctx.policy.scope(actor, Action.CASE_LIST).is_empty:
-            return problem(language, 403, N_("Your role does not work on cases."), session)
+            return problem(language, 403, N_("Your role does not give access to cases."), session)
         params = request.query_params
         view = params.get("view", "mine")
         try:
@@ -600,7 +617,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             return problem(
                 language,
                 400,
-                message or N_("A filter has a value the queue does not know."),
+                message or N_("A filter has a value the queue does not recognise."),
                 session,
                 "/staff/queue",
             )
@@ -721,6 +738,8 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             specialisms=list(Specialism),
             sections=list(NoteSection),
             task_kinds=list(TaskKind),
+            relations=list(PerpetratorRelation),
+            identities=list(AtRiskIdentity),
             referral_moves=_referral_moves(),
             Direction=Direction,
             Action=Action,
@@ -779,6 +798,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             session.actor,
             ref,
             categories=categories,
+            attributes=_attributes(form) if _flag(form, "with_attributes") else None,
             risk_level=_choice(form, "risk", RiskLevel),
             specialisms_needed=specialisms,
         )
@@ -905,6 +925,36 @@ def _to(kind: Callable[[str], Any], value: str, name: str) -> Any:
         return kind(value)
     except ValueError:
         raise BadInput(f"{value!r} is not a valid choice for {name!r}.") from None
+
+
+def _yes_no(form: FormData, name: str) -> bool | None:
+    """A yes / no / not known choice: "not known" stays distinct from "no"."""
+    answers = {"yes": True, "no": False, "unknown": None}
+    value = form.one(name) or "unknown"
+    if value not in answers:
+        raise BadInput(f"{value!r} is not a valid choice for {name!r}; use yes, no or unknown.")
+    return answers[value]
+
+
+def _attributes(form: FormData) -> CaseAttributes:
+    """The case's facts from the triage form (shown only to staff who may read the case)."""
+    platforms = tuple(
+        dict.fromkeys(
+            p.strip().lower()
+            for p in form.one("platforms").replace("،", ",").split(",")
+            if p.strip()
+        )
+    )
+    return CaseAttributes(
+        victim_is_minor=_yes_no(form, "victim_is_minor"),
+        ai_generated_content=_yes_no(form, "ai_generated_content"),
+        perpetrator_relation=_choice(
+            form, "perpetrator_relation", PerpetratorRelation, required=False
+        ),
+        platforms=platforms,
+        first_contact_channel=form.one("first_contact_channel") or None,
+        at_risk_identities=[_to(AtRiskIdentity, v, "identity") for v in form.all("identity")],
+    )
 
 
 def _parse_uuid(text: str, what: str) -> uuid.UUID:
