@@ -547,8 +547,8 @@ def test_a_supervisors_triage_keeps_the_facts_they_cannot_see(console) -> None:
 def test_an_unexpected_error_is_a_plain_page_without_a_traceback(console, monkeypatch) -> None:
     from fastapi.testclient import TestClient
 
-    from helplinekit.web import create_app
     from helplinekit.web import console as console_module
+    from helplinekit.web import create_app
 
     login = add_staff_member(console, "intake", {Role.INTAKE})
 
