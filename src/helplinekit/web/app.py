@@ -45,6 +45,7 @@ from helplinekit.web.access import (
     receive_with_access,
     sent_replies,
 )
+from helplinekit.web.http import FORM_CONTENT_TYPE, BodyTooLarge, content_type, read_body
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -59,7 +60,7 @@ MAX_BODY_BYTES = 64 * 1024
 DEFAULT_EXIT_URL = "https://en.wikipedia.org/wiki/Special:Random"
 DEFAULT_RATE_LIMIT = 10
 DEFAULT_RATE_WINDOW_SECONDS = 600
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
 #: The settings ``[web]`` may hold.
 KNOWN_WEB_SETTINGS = frozenset(
     {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
@@ -74,10 +75,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class _SecurityHeaders:
@@ -104,19 +101,6 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (before parsing anything) one larger than ``limit``."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise BodyTooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise BodyTooLarge
-    return bytes(body)
-
-
 def _form_fields(body: bytes) -> dict[str, str] | None:
     try:
         text = body.decode("utf-8")
@@ -126,10 +110,6 @@ def _form_fields(body: bytes) -> dict[str, str] | None:
     if any(len(values) != 1 for values in parsed.values()):
         return None
     return {key: values[0] for key, values in parsed.items()}
-
-
-def _content_type(request: Request) -> str:
-    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
 
 
 def _emergency_numbers(ctx: ServiceContext) -> str:
@@ -257,14 +237,14 @@ def create_app(helpline: Helpline) -> FastAPI:
 
     @app.post("/form", response_class=HTMLResponse)
     async def submit_form(request: Request) -> Response:
-        body = await _read_body(request, MAX_BODY_BYTES)
+        body = await read_body(request, MAX_BODY_BYTES)
         fields = _form_fields(body)
         language = pack((fields or {}).get("language"))
         if hit_rate_limit(
             ctx, "form", client_address(request), limit=rate_limit, window=rate_window
         ):
             return render("error.html", language, 429, error="rate")
-        if fields is None or _content_type(request) != FORM_CONTENT_TYPE:
+        if fields is None or content_type(request) != FORM_CONTENT_TYPE:
             return render("error.html", language, 400, error="invalid")
         passphrase = fields.pop("passphrase", "")
         message = fields.get("message", "")
@@ -320,14 +300,14 @@ def create_app(helpline: Helpline) -> FastAPI:
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_case(request: Request) -> Response:
-        body = await _read_body(request, MAX_BODY_BYTES)
+        body = await read_body(request, MAX_BODY_BYTES)
         fields = _form_fields(body)
         language = pack((fields or {}).get("language"))
         if hit_rate_limit(
             ctx, "check", client_address(request), limit=rate_limit, window=rate_window
         ):
             return render("error.html", language, 429, error="rate")
-        if fields is None or _content_type(request) != FORM_CONTENT_TYPE:
+        if fields is None or content_type(request) != FORM_CONTENT_TYPE:
             return render("check.html", language, 400, error="invalid")
         passphrase = fields.get("passphrase", "")
         if not passphrase or len(normalise_password(passphrase)) > MAX_PASSWORD_LENGTH:

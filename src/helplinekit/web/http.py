@@ -6,7 +6,14 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
-__all__ = ["FORM_CONTENT_TYPE", "BodyTooLarge", "FormData", "read_body", "read_form"]
+__all__ = [
+    "FORM_CONTENT_TYPE",
+    "BodyTooLarge",
+    "FormData",
+    "content_type",
+    "read_body",
+    "read_form",
+]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 #: More fields than any console or public form has: a flood of fields is refused.
@@ -35,6 +42,11 @@ class FormData:
         return {key for key, _ in self._pairs}
 
 
+def content_type(request: Request) -> str:
+    """The request's media type, lower case, without parameters (``charset=…``)."""
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing (before parsing anything) one larger than ``limit``."""
     declared = request.headers.get("content-length")
@@ -54,8 +66,7 @@ async def read_form(request: Request, limit: int) -> FormData | None:
     :raises BodyTooLarge: the body is over ``limit`` bytes.
     """
     body = await read_body(request, limit)
-    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if content_type != FORM_CONTENT_TYPE:
+    if content_type(request) != FORM_CONTENT_TYPE:
         return None
     try:
         pairs = parse_qsl(
