@@ -17,7 +17,6 @@ numbers ([C] and [S] only).
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +26,6 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
@@ -45,7 +43,13 @@ from helplinekit.web.access import (
     receive_with_access,
     sent_replies,
 )
-from helplinekit.web.http import FORM_CONTENT_TYPE, BodyTooLarge, content_type, read_body
+from helplinekit.web.http import (
+    FORM_CONTENT_TYPE,
+    BodyTooLarge,
+    content_type,
+    jinja_environment,
+    read_body,
+)
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -158,24 +162,13 @@ def create_app(helpline: Helpline) -> FastAPI:
     default_language = helpline.config.languages.default
     emergency_numbers = _emergency_numbers(ctx)
 
-    @functools.cache
-    def environment(tag: str) -> Environment:
-        env = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
-            autoescape=select_autoescape(["html"]),
-            extensions=["jinja2.ext.i18n"],
-        )
-        env.policies["ext.i18n.trimmed"] = True
-        env.install_gettext_translations(languages.get(tag).translations, newstyle=True)  # type: ignore[attr-defined]
-        return env
-
     def pack(tag: str | None) -> LanguagePack:
         return languages.get(tag if tag in enabled else default_language)
 
     def render(
         template: str, language: LanguagePack, status: int = 200, **values: Any
     ) -> HTMLResponse:
-        page = environment(language.tag).get_template(template)
+        page = jinja_environment(language.translations).get_template(template)
         html = page.render(
             lang=language.tag,
             direction=language.direction,

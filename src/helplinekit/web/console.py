@@ -26,7 +26,6 @@ from urllib.parse import quote, urlencode
 from babel.dates import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
 from helplinekit.db.repos.cases import CaseFilters
@@ -58,7 +57,7 @@ from helplinekit.services.auth import (
     confirm_first_sign_in,
 )
 from helplinekit.services.break_glass import break_glass, list_break_glass, review_break_glass
-from helplinekit.web.http import BodyTooLarge, FormData, read_form
+from helplinekit.web.http import BodyTooLarge, FormData, jinja_environment, read_form
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -217,21 +216,6 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     enabled = list(helpline.config.languages.enabled)
     default_language = helpline.config.languages.default
     csrf_key = ctx.web_keys[CSRF_PURPOSE]
-    environments: dict[str, Environment] = {}
-
-    def environment(tag: str) -> Environment:
-        if tag not in environments:
-            env = Environment(
-                loader=FileSystemLoader(HERE / "templates"),
-                autoescape=select_autoescape(["html"]),
-                extensions=["jinja2.ext.i18n"],
-            )
-            env.policies["ext.i18n.trimmed"] = True
-            env.install_gettext_translations(  # type: ignore[attr-defined]
-                languages.get(tag).translations, newstyle=True
-            )
-            environments[tag] = env
-        return environments[tag]
 
     def pack(tag: str | None) -> LanguagePack:
         return languages.get(tag if tag in enabled else default_language)
@@ -254,7 +238,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         session: sessions.StaffSession | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        page = environment(language.tag).get_template(f"console/{template}")
+        page = jinja_environment(language.translations).get_template(f"console/{template}")
         actor = session.actor if session else None
         html = page.render(
             lang=language.tag,

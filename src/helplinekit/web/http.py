@@ -1,16 +1,22 @@
-"""Reading a posted HTML form safely: a size limit before parsing, UTF-8, a field limit."""
+"""What the public pages and the console share: reading a posted form safely (a size limit
+before parsing, UTF-8, a field limit) and a translated Jinja environment per language."""
 
 from __future__ import annotations
 
+import functools
+import gettext
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 __all__ = [
     "FORM_CONTENT_TYPE",
     "BodyTooLarge",
     "FormData",
     "content_type",
+    "jinja_environment",
     "read_body",
     "read_form",
 ]
@@ -78,3 +84,19 @@ async def read_form(request: Request, limit: int) -> FormData | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return FormData(pairs)
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.cache
+def jinja_environment(translations: gettext.NullTranslations) -> Environment:
+    """The web templates, autoescaped, with ``_()`` translating through ``translations``."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env
