@@ -566,3 +566,28 @@ def test_an_unexpected_error_is_a_plain_page_without_a_traceback(console, monkey
     assert "secret survivor words" not in response.text and "Traceback" not in response.text
     assert response.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_signing_in_returns_to_the_page_asked_for(console) -> None:
+    _, lawyer, _, case = _caseworkers(console)
+    client = console_client(console)
+    asked = client.get(f"/staff/cases/{case.reference}")
+    assert asked.headers["location"] == f"/staff/login?next=/staff/cases/{case.reference}"
+    page = client.get(asked.headers["location"])
+    assert f'name="next" value="/staff/cases/{case.reference}"' in page.text
+    response = client.post(
+        "/staff/login",
+        data={
+            "csrf": csrf_of(page.text),
+            "email": lawyer.email,
+            "password": PASSWORD,
+            "code": lawyer.code(),
+            "next": f"/staff/cases/{case.reference}",
+        },
+    )
+    assert response.headers["location"] == f"/staff/cases/{case.reference}"
+    # Never to another site.
+    for target in ("https://evil.example/", "//evil.example/staff/", "/staff/\\\\evil"):
+        other = console_client(console)
+        page = other.get(f"/staff/login?next={target}")
+        assert 'name="next"' not in page.text

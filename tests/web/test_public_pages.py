@@ -450,3 +450,18 @@ def test_access_is_never_granted_to_a_message_that_may_join_an_existing_case(web
             access=lambda: SurvivorAccess(code_hash="x" * 64, passphrase_hash="$argon2id$"),
         )
     assert _rows(helpline) == (0, 0, 0)
+
+
+def test_the_quick_exit_without_javascript_leaves_through_a_same_origin_redirect(web) -> None:
+    _, client = web
+    form = client.get("/form")
+    assert 'id="quick-exit" class="quick-exit" href="/exit"' in form.text
+    assert f'data-exit-url="{EXIT_URL}"' in form.text
+    response = client.get("/exit", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == EXIT_URL
+    # The cookie is there only to evict the form from the back/forward cache: it names
+    # nothing and expires at once.
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("__Host-hk_exit=") and "Max-Age=5" in cookie
+    assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
+    _assert_headers(response)

@@ -18,13 +18,14 @@ numbers ([C] and [S] only).
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
@@ -70,6 +71,8 @@ KNOWN_WEB_SETTINGS = frozenset(
     {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
 )
 DEFAULT_SESSION_IDLE_MINUTES = 30
+#: Set by the no-JavaScript quick exit only to evict the form from the back/forward cache.
+EXIT_COOKIE = "__Host-hk_exit"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -126,8 +129,10 @@ def _emergency_numbers(ctx: ServiceContext) -> str:
     key = ctx.config.jurisdiction
     if key not in jurisdictions:
         return ""
+    # Each entry is a bidi isolate (FSI … PDI): "15 (Police)" stays whole and in order
+    # inside a right-to-left sentence.
     return ", ".join(
-        f"{entry.number} ({entry.service})"
+        f"\u2068{entry.number} ({entry.service})\u2069"
         for entry in jurisdictions.get(key).emergency_numbers
         if entry.shown_publicly
     )
@@ -222,6 +227,26 @@ def create_app(helpline: Helpline) -> FastAPI:
         response = render("error.html", pack(request.query_params.get("lang")), 500, error="server")
         # This answer comes from outside the middleware stack: add the headers here too.
         response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.get("/exit")
+    def quick_exit() -> Response:
+        """The quick exit without JavaScript: leave for the exit address.
+
+        Chromium keeps even ``no-store`` pages in its back/forward cache, so Back after a
+        plain link would show the form as it was left, message and all. A cookie that
+        changes evicts those pages; this one holds nothing and expires in seconds.
+        """
+        response = RedirectResponse(exit_url, status_code=303)
+        response.set_cookie(
+            EXIT_COOKIE,
+            secrets.token_hex(8),
+            max_age=5,
+            secure=True,
+            httponly=True,
+            samesite="strict",
+            path="/",
+        )
         return response
 
     @app.get("/form", response_class=HTMLResponse)

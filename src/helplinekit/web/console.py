@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 from babel.dates import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 from starlette.responses import Response
 
 from helplinekit.db.repos.cases import CaseFilters
@@ -146,6 +147,12 @@ REFERRAL_LABELS = {
     ReferralStatus.COMPLETED: N_("Completed"),
     ReferralStatus.WITHDRAWN: N_("Withdrawn"),
 }
+DELIVERY_LABELS = {
+    "queued": N_("queued"),
+    "held": N_("held: not sent to an unsafe contact"),
+    "sent": N_("sent"),
+    "failed": N_("not sent"),
+}
 TASK_LABELS = {
     TaskKind.FOLLOW_UP: N_("Follow-up"),
     TaskKind.CALLBACK: N_("Call back"),
@@ -220,13 +227,16 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     def pack(tag: str | None) -> LanguagePack:
         return languages.get(tag if tag in enabled else default_language)
 
-    def when(value: datetime | None, tag: str) -> str:
+    def when(value: datetime | None, tag: str) -> Markup:
+        """A date and time in the staff member's locale, isolated from the text around it
+        (so "28/11/26 3:36 PM" keeps its order inside a right-to-left sentence)."""
         if value is None:
-            return ""
+            return Markup("")
         try:
-            return format_datetime(value, "short", tzinfo=UTC, locale=tag.replace("-", "_"))
+            text = format_datetime(value, "short", tzinfo=UTC, locale=tag.replace("-", "_"))
         except (ValueError, LookupError):
-            return value.strftime("%Y-%m-%d %H:%M UTC")
+            text = value.strftime("%Y-%m-%d %H:%M UTC")
+        return Markup('<bdi dir="ltr">{}</bdi>').format(text)
 
     def csrf_for(secret: str) -> str:
         return hmac.new(csrf_key, secret.encode(), sha256).hexdigest()
@@ -254,6 +264,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             CONTACT=CONTACT_LABELS,
             REFERRAL=REFERRAL_LABELS,
             TASK=TASK_LABELS,
+            DELIVERY=DELIVERY_LABELS,
             ROLE=ROLE_LABELS,
             RELATION=RELATION_LABELS,
             IDENTITY=IDENTITY_LABELS,
@@ -382,6 +393,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         status: int = 200,
         error: str | None = None,
         email: str = "",
+        target: str = "",
     ) -> Response:
         token = request.cookies.get(SIGN_IN_COOKIE) or uuid.uuid4().hex + uuid.uuid4().hex
         response = render(
@@ -389,6 +401,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             language,
             status,
             csrf=csrf_for("sign-in|" + token),
+            next=target if _is_console_path(target) else "",
             error=language.translations.gettext(error) if error else None,
             email=email,
             languages=[(tag, languages.get(tag).native_name) for tag in enabled],
@@ -407,7 +420,11 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     @router.get("/login")
     @guarded
     async def login_form(request: Request) -> Response:
-        return sign_in_page(request, pack(request.query_params.get("lang")))
+        return sign_in_page(
+            request,
+            pack(request.query_params.get("lang")),
+            target=request.query_params.get("next", ""),
+        )
 
     @router.post("/login")
     @guarded
@@ -447,6 +464,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 status=429,
                 error=N_("Too many attempts. Please wait a few minutes and try again."),
                 email=email,
+                target=form.one("next"),
             )
         except AuthenticationFailed:
             return sign_in_page(
@@ -455,6 +473,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 status=401,
                 error=N_("Wrong email, password or code."),
                 email=email,
+                target=form.one("next"),
             )
         assert actor.id is not None
         token = sessions.start_session(
@@ -462,7 +481,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         )
         if enrolment is None:
             target = form.one("next")
-            if not target.startswith("/staff/") or target.startswith("//"):
+            if not _is_console_path(target):
                 target = "/staff/"
             response: Response = RedirectResponse(target, status_code=303)
         else:
@@ -902,6 +921,11 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         return run(request, session, review, back="/staff/break-glass")
 
     return router
+
+
+def _is_console_path(target: str) -> bool:
+    """Whether a "go back after sign-in" address is a console page (never another site)."""
+    return target.startswith("/staff/") and "//" not in target and "\\" not in target
 
 
 def _to(kind: Callable[[str], Any], value: str, name: str) -> Any:

@@ -10,6 +10,11 @@
     window.location.replace(exitUrl);
   }
   link.addEventListener("click", leave);
+  // A page brought back from the back/forward cache shows nothing typed before.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    Array.prototype.forEach.call(document.forms, function (form) { form.reset(); });
+  });
   // Shift pressed three times within two seconds also leaves.
   var presses = [];
   document.addEventListener("keydown", function (event) {
