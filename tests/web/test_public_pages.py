@@ -305,7 +305,10 @@ def test_a_pakistani_deployment_shows_police_15_and_rescue_1122(
         form = client.get("/form")
         assert form.status_code == 200
         notice = re.search(r'<p class="notice emergency">([^<]*)</p>', form.text).group(1)
-        assert notice.startswith("If you are in immediate danger, call 15 (Police), 1122 (Rescue")
+        # Each number is a bidi isolate (FSI … PDI), so it reads whole in Urdu too.
+        assert notice.startswith(
+            "If you are in immediate danger, call \u206815 (Police)\u2069, \u20681122 (Rescue"
+        )
         assert "Punjab" in notice and "Khyber Pakhtunkhwa" in notice
         sent = _submit(client)
         assert sent.status_code == 200
@@ -351,7 +354,7 @@ def test_only_confirmed_or_secondary_numbers_are_shown(
     with register_plugin(Testland(), "testland"):
         client = TestClient(create_app(open_helpline()), base_url="https://testserver")
         page = client.get("/form").text
-    assert "call 111 (Service 111), 333 (Service 333)." in page
+    assert "call \u2068111 (Service 111)\u2069, \u2068333 (Service 333)\u2069." in page
     assert "222" not in page
 
 
