@@ -98,3 +98,43 @@ def test_check_fails_when_the_schema_differs_from_the_models(engine: Engine) -> 
         connection.execute(text("DROP INDEX ix_jobs_ready"))
     with pytest.raises(CommandError):
         migrate.check(engine)
+
+
+def test_the_console_migration_keeps_every_case_and_message(open_helpline, database_url) -> None:
+    """0004 alters "cases": on SQLite a batch copy of that table would cascade-delete every
+    contact and message. Cases and messages must come through both ways, ranked for queues."""
+    from urllib.parse import urlencode
+
+    from helplinekit.contracts import InboundRequest
+    from helplinekit.domain import RiskLevel
+
+    helpline = open_helpline()
+    token = helpline.context.channels["web.form"].issue_token()
+    request = InboundRequest(
+        method="POST",
+        url="https://helpline.example/form",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=urlencode({"token": token, "message": "they posted my photos"}).encode(),
+    )
+    (result,) = helpline.receive("web.form", request).results
+    helpline.triage_case(helpline.system(), result.case_id, risk_level=RiskLevel.HIGH)
+    helpline.close()
+
+    def counts(engine: Engine) -> tuple[int, int, int]:
+        with engine.connect() as connection:
+            return tuple(
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("cases", "contacts", "messages")
+            )
+
+    engine = make_engine(database_url)
+    before = counts(engine)
+    assert before == (1, 1, 1)
+    migrate.downgrade(engine, "0003")
+    assert counts(engine) == before
+    migrate.upgrade(engine)
+    assert counts(engine) == before
+    with engine.connect() as connection:
+        rank = connection.execute(text("SELECT queue_rank FROM cases")).scalar_one()
+    assert rank == 0  # high risk: first in every queue
+    engine.dispose()

@@ -591,3 +591,15 @@ def test_signing_in_returns_to_the_page_asked_for(console) -> None:
         other = console_client(console)
         page = other.get(f"/staff/login?next={target}")
         assert 'name="next"' not in page.text
+
+
+def test_a_queue_shows_open_cases_unless_asked_for_closed_ones(console) -> None:
+    intake = add_staff_member(console, "intake", {Role.INTAKE})
+    open_case, closed_case = _open_case(console, intake), _open_case(console, intake)
+    console.close_case(console.system(), closed_case.id)
+    client = console_client(console)
+    sign_in(client, intake)
+    default = client.get("/staff/queue?view=mine").text
+    assert open_case.reference in default and closed_case.reference not in default
+    closed = client.get("/staff/queue?view=mine&status=closed").text
+    assert closed_case.reference in closed and open_case.reference not in closed

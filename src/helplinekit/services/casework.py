@@ -144,8 +144,13 @@ def list_cases(
     *,
     limit: int = 50,
     offset: int = 0,
+    with_attributes: bool = True,
 ) -> Page:
-    """Cases the actor may see, high risk first; the count agrees with the scope."""
+    """Cases the actor may see, high risk first; the count agrees with the scope.
+
+    ``with_attributes=False`` leaves every case's encrypted attributes undecrypted (a queue
+    page that does not show them).
+    """
     filters = filters or CaseFilters()
     from helplinekit.services.break_glass import with_grants
 
@@ -154,7 +159,12 @@ def list_cases(
     content_scope = ctx.policy.scope(current, Action.CASE_READ_MESSAGES)
     with ctx.database.uow(read_only=True) as uow:
         cases = uow.cases.list(
-            scope, filters, limit=limit, offset=offset, content_scope=content_scope
+            scope,
+            filters,
+            limit=limit,
+            offset=offset,
+            content_scope=content_scope,
+            with_attributes=with_attributes,
         )
         total = uow.cases.count(scope, filters)
     audit_now(

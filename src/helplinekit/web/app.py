@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
@@ -256,6 +257,10 @@ def create_app(helpline: Helpline) -> FastAPI:
     @app.post("/form", response_class=HTMLResponse)
     async def submit_form(request: Request) -> Response:
         body = await read_body(request, MAX_BODY_BYTES)
+        # The rest hashes and writes: off the event loop, so other requests go on meanwhile.
+        return await run_in_threadpool(store_submission, request, body)
+
+    def store_submission(request: Request, body: bytes) -> Response:
         fields = _form_fields(body)
         language = pack((fields or {}).get("language"))
         if hit_rate_limit(
@@ -319,6 +324,9 @@ def create_app(helpline: Helpline) -> FastAPI:
     @app.post("/check", response_class=HTMLResponse)
     async def check_case(request: Request) -> Response:
         body = await read_body(request, MAX_BODY_BYTES)
+        return await run_in_threadpool(show_replies, request, body)
+
+    def show_replies(request: Request, body: bytes) -> Response:
         fields = _form_fields(body)
         language = pack((fields or {}).get("language"))
         if hit_rate_limit(

@@ -14,6 +14,7 @@ short-lived sign-in cookie) under a key derived from the deployment's keys.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import uuid
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from babel.dates import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from helplinekit.db.repos.cases import CaseFilters
@@ -73,6 +75,9 @@ SIGN_IN_COOKIE_SECONDS = 15 * 60
 MAX_FORM_BYTES = 64 * 1024
 PAGE_SIZE = 50
 CSRF_PURPOSE = "console-csrf:v1"
+
+#: What a queue shows when no status is chosen.
+OPEN_STATUSES = frozenset(CaseStatus) - {CaseStatus.CLOSED, CaseStatus.ERASED}
 
 #: Every console route (method, path): the route × role test walks exactly these.
 CONSOLE_ROUTES: tuple[tuple[str, str], ...] = (
@@ -320,11 +325,11 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             )
         return session
 
-    async def posted(request: Request, session: sessions.StaffSession) -> FormData:
+    def posted(request: Request, session: sessions.StaffSession) -> FormData:
         """The form's fields, once its size and CSRF token are checked."""
         language = language_of(session, request)
         try:
-            form = await read_form(request, MAX_FORM_BYTES)
+            form = received(request)
         except BodyTooLarge:
             raise _Refused(problem(language, 413, N_("The form is too large."), session)) from None
         if form is None:
@@ -364,16 +369,30 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     router = APIRouter(prefix="/staff")
 
-    def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
-        """Turn a :class:`_Refused` raised anywhere in ``handler`` into its response."""
-        import functools
+    def guarded(handler: Callable[..., Response]) -> Callable[..., Any]:
+        """Run ``handler`` off the event loop, turning a :class:`_Refused` into its response.
+
+        Handlers are plain functions: they call the database and Argon2id, which would
+        block every other request if run on the event loop. A posted body is read first,
+        here (asynchronously, refusing one over the size limit before it is parsed), and
+        handed over in ``request.state``.
+        """
 
         @functools.wraps(handler)
-        async def wrapper(*args: Any, **kwargs: Any) -> Response:
-            try:
-                return await handler(*args, **kwargs)
-            except _Refused as refused:
-                return refused.response
+        async def wrapper(request: Request, **params: Any) -> Response:
+            if request.method == "POST":
+                try:
+                    request.state.form = await read_form(request, MAX_FORM_BYTES)
+                except BodyTooLarge:
+                    request.state.form = BodyTooLarge
+
+            def call() -> Response:
+                try:
+                    return handler(request, **params)
+                except _Refused as refused:
+                    return refused.response
+
+            return await run_in_threadpool(call)
 
         return wrapper
 
@@ -381,7 +400,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/")
     @guarded
-    async def home(request: Request) -> Response:
+    def home(request: Request) -> Response:
         session = signed_in(request)
         may_list = not ctx.policy.scope(session.actor, Action.CASE_LIST).is_empty
         return RedirectResponse("/staff/queue" if may_list else "/staff/account", status_code=303)
@@ -419,7 +438,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/login")
     @guarded
-    async def login_form(request: Request) -> Response:
+    def login_form(request: Request) -> Response:
         return sign_in_page(
             request,
             pack(request.query_params.get("lang")),
@@ -428,9 +447,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/login")
     @guarded
-    async def login(request: Request) -> Response:
+    def login(request: Request) -> Response:
         try:
-            form = await read_form(request, MAX_FORM_BYTES)
+            form = received(request)
         except BodyTooLarge:
             return problem(pack(None), 413, N_("The form is too large."), back="/staff/login")
         language = pack(form.one("language") if form else None)
@@ -501,7 +520,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/enrol")
     @guarded
-    async def enrol(request: Request) -> Response:
+    def enrol(request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         session = sessions.resume_session(ctx, token, idle=idle)
         language = pack(None)
@@ -513,7 +532,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 back="/staff/login",
             )
         try:
-            form = await read_form(request, MAX_FORM_BYTES)
+            form = received(request)
         except BodyTooLarge:
             return problem(language, 413, N_("The form is too large."), back="/staff/login")
         if form is None or not hmac.compare_digest(
@@ -556,9 +575,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/logout")
     @guarded
-    async def logout(request: Request) -> Response:
+    def logout(request: Request) -> Response:
         session = signed_in(request)
-        await posted(request, session)
+        posted(request, session)
         sessions.end_session(ctx, session)
         response = RedirectResponse("/staff/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
@@ -568,7 +587,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/account")
     @guarded
-    async def account(request: Request) -> Response:
+    def account(request: Request) -> Response:
         session = signed_in(request)
         return render(
             "account.html",
@@ -580,9 +599,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/account/language")
     @guarded
-    async def account_language(request: Request) -> Response:
+    def account_language(request: Request) -> Response:
         session = signed_in(request)
-        form = await posted(request, session)
+        form = posted(request, session)
         tag = form.one("language") or None
         return run(
             request,
@@ -595,7 +614,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/queue")
     @guarded
-    async def queue(request: Request) -> Response:
+    def queue(request: Request) -> Response:
         session = signed_in(request)
         language = language_of(session, request)
         actor = session.actor
@@ -606,7 +625,10 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         try:
             if view not in ("mine", "team"):
                 raise BadInput(f"{view!r} is not a queue; use 'mine' or 'team'.")
-            statuses = frozenset(CaseStatus(s) for s in params.getlist("status") if s)
+            # Without a status chosen, a queue holds the cases still open: work to do.
+            statuses = frozenset(CaseStatus(s) for s in params.getlist("status") if s) or (
+                OPEN_STATUSES
+            )
             risks = frozenset(RiskLevel(r) for r in params.getlist("risk") if r)
             specialism = Specialism(params["specialism"]) if params.get("specialism") else None
             language_filter = params.get("language") or None
@@ -632,7 +654,12 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             assigned_to=actor.id if view == "mine" else None,
         )
         page = casework.list_cases(
-            ctx, actor, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+            ctx,
+            actor,
+            filters,
+            limit=PAGE_SIZE,
+            offset=(page_number - 1) * PAGE_SIZE,
+            with_attributes=False,  # the queue does not show them: nothing to decrypt
         )
         names = sessions.staff_names(ctx)
         query = [(k, v) for k, v in params.multi_items() if k != "page"]
@@ -662,7 +689,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/cases/new")
     @guarded
-    async def new_case_form(request: Request) -> Response:
+    def new_case_form(request: Request) -> Response:
         session = signed_in(request)
         language = language_of(session, request)
         if not ctx.policy.allows(session.actor, Action.CASE_OPEN):
@@ -676,9 +703,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/cases/new")
     @guarded
-    async def new_case(request: Request) -> Response:
+    def new_case(request: Request) -> Response:
         session = signed_in(request)
-        form = await posted(request, session)
+        form = posted(request, session)
         language = language_of(session, request)
         try:
             kind = _choice(form, "kind", ContactKind)
@@ -712,7 +739,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/cases/{ref}")
     @guarded
-    async def case_view(request: Request, ref: str) -> Response:
+    def case_view(request: Request, ref: str) -> Response:
         session = signed_in(request)
         language = language_of(session, request)
         try:
@@ -752,9 +779,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     def case_form(path: str, handle: Callable[[FormData, sessions.StaffSession, str], Any]) -> None:
         """A form on the case page: checks, then ``handle``, then back to the case."""
 
-        async def endpoint(request: Request, ref: str) -> Response:
+        def endpoint(request: Request, ref: str) -> Response:
             session = signed_in(request)
-            form = await posted(request, session)
+            form = posted(request, session)
             back = f"/staff/cases/{quote(ref)}"
             return run(request, session, lambda: handle(form, session, ref), back=back)
 
@@ -862,9 +889,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/cases/{ref}/tasks/{task_id}/done")
     @guarded
-    async def task_done(request: Request, ref: str, task_id: str) -> Response:
+    def task_done(request: Request, ref: str, task_id: str) -> Response:
         session = signed_in(request)
-        await posted(request, session)
+        posted(request, session)
         back = f"/staff/cases/{quote(ref)}"
 
         def complete() -> None:
@@ -874,9 +901,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/cases/{ref}/referrals/{referral_id}")
     @guarded
-    async def referral_update(request: Request, ref: str, referral_id: str) -> Response:
+    def referral_update(request: Request, ref: str, referral_id: str) -> Response:
         session = signed_in(request)
-        form = await posted(request, session)
+        form = posted(request, session)
         back = f"/staff/cases/{quote(ref)}"
 
         def update() -> None:
@@ -894,7 +921,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.get("/break-glass")
     @guarded
-    async def glass_review(request: Request) -> Response:
+    def glass_review(request: Request) -> Response:
         session = signed_in(request)
         language = language_of(session, request)
         try:
@@ -911,9 +938,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     @router.post("/break-glass/{grant_id}/reviewed")
     @guarded
-    async def glass_reviewed(request: Request, grant_id: str) -> Response:
+    def glass_reviewed(request: Request, grant_id: str) -> Response:
         session = signed_in(request)
-        await posted(request, session)
+        posted(request, session)
 
         def review() -> None:
             review_break_glass(ctx, session.actor, _parse_uuid(grant_id, "grant"))
@@ -921,6 +948,14 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         return run(request, session, review, back="/staff/break-glass")
 
     return router
+
+
+def received(request: Request) -> FormData | None:
+    """The form :func:`guarded` read for this request; BodyTooLarge if it was too large."""
+    form = request.state.form
+    if form is BodyTooLarge:
+        raise BodyTooLarge
+    return form
 
 
 def _is_console_path(target: str) -> bool:

@@ -139,6 +139,7 @@ class CaseRepository(Repository):
         else:
             row.attributes = self._seal_attributes(case.id, case.attributes)
         row.risk_level = case.risk_level
+        row.queue_rank = queue_rank(case.risk_level)
         row.jurisdiction = case.jurisdiction
         row.language = case.language
         row.specialisms_needed = sorted(case.specialisms_needed)
@@ -241,22 +242,25 @@ class CaseRepository(Repository):
         limit: int = 50,
         offset: int = 0,
         content_scope: Scope | None = None,
+        with_attributes: bool = True,
     ) -> list[Case]:
         """Cases in scope, high risk first, then oldest first (a queue's order).
 
         Attributes are decrypted only for cases in ``content_scope`` (the cases whose content
-        the actor may read); the others come back with empty attributes.
+        the actor may read), and not at all without ``with_attributes`` (a queue page that
+        does not show them); the others come back with empty attributes.
         """
-        risk_order = _risk_rank()
         statement = self._filtered(select(CaseRow), scope, filters or CaseFilters()).order_by(
-            risk_order.desc(), CaseRow.opened_at, CaseRow.reference
+            CaseRow.queue_rank, CaseRow.opened_at, CaseRow.reference
         )
         rows = self.session.scalars(statement.limit(limit).offset(offset)).all()
+        assignments = self._assignments([row.id for row in rows])
         cases = []
         for row in rows:
-            case = self._to_domain(row, with_attributes=False)
-            if content_scope is None or content_scope.contains(
-                case.status, case.assignee_ids, case.id
+            case = self._to_domain(row, with_attributes=False, assignments=assignments)
+            if with_attributes and (
+                content_scope is None
+                or content_scope.contains(case.status, case.assignee_ids, case.id)
             ):
                 case = attrs.evolve(case, attributes=self._attributes(row))
             cases.append(case)
@@ -308,25 +312,40 @@ class CaseRepository(Repository):
             ),
         )
 
-    def _to_domain(self, row: CaseRow, *, with_attributes: bool = True) -> Case:
+    def _assignments(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Assignment]]:
+        """The assignments of several cases in one query, each case's oldest first."""
+        found: dict[uuid.UUID, list[Assignment]] = {case_id: [] for case_id in case_ids}
+        if not case_ids:
+            return found
+        for a in self.session.scalars(
+            select(AssignmentRow)
+            .where(AssignmentRow.case_id.in_(case_ids))
+            .order_by(AssignmentRow.assigned_at, AssignmentRow.id)
+        ):
+            found[a.case_id].append(
+                Assignment(
+                    specialist_id=a.specialist_id,
+                    specialism=Specialism(a.specialism) if a.specialism else None,
+                    assigned_at=a.assigned_at,
+                    assigned_by=a.assigned_by,
+                )
+            )
+        return found
+
+    def _to_domain(
+        self,
+        row: CaseRow,
+        *,
+        with_attributes: bool = True,
+        assignments: dict[uuid.UUID, list[Assignment]] | None = None,
+    ) -> Case:
         if with_attributes:
             attributes = self._attributes(row)
         else:
             self._redacted.add(row.id)
             attributes = CaseAttributes()
-        assignments = [
-            Assignment(
-                specialist_id=a.specialist_id,
-                specialism=Specialism(a.specialism) if a.specialism else None,
-                assigned_at=a.assigned_at,
-                assigned_by=a.assigned_by,
-            )
-            for a in self.session.scalars(
-                select(AssignmentRow)
-                .where(AssignmentRow.case_id == row.id)
-                .order_by(AssignmentRow.assigned_at)
-            )
-        ]
+        if assignments is None:
+            assignments = self._assignments([row.id])
         return Case(
             id=row.id,
             reference=row.reference,
@@ -338,7 +357,7 @@ class CaseRepository(Repository):
             jurisdiction=row.jurisdiction,
             language=row.language,
             specialisms_needed=frozenset(Specialism(s) for s in row.specialisms_needed),
-            assignments=tuple(assignments),
+            assignments=tuple(assignments[row.id]),
             needs_manual_triage=row.needs_manual_triage,
             legal_hold=row.legal_hold,
             opened_at=row.opened_at,
@@ -352,11 +371,6 @@ def _text_type() -> Any:
     return Text()
 
 
-def _risk_rank() -> Any:
-    from sqlalchemy import case as sql_case
-
-    return sql_case(
-        {level.value: rank for rank, level in enumerate(RiskLevel)},
-        value=CaseRow.risk_level,
-        else_=0,
-    )
+def queue_rank(risk: RiskLevel) -> int:
+    """A risk level's place in a queue: 0 for high risk, then medium, low, not assessed."""
+    return len(RiskLevel) - 1 - RiskLevel(risk).rank
