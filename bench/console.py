@@ -16,7 +16,8 @@ this process with httpx:
 
 1. Queue pages. A supervisor (every case is in their team queue, high risk first) and a
    lawyer (their own ~1%) sign in through ``/staff/login``; then ``--requests`` requests
-   each, after a warm-up, to ``/staff/queue?view=team``,
+   each, after a warm-up, to ``/staff/queue?view=team`` (the open cases, the default), the
+   same with every status ticked (all ``--cases``),
    ``/staff/queue?view=team&risk=high&status=new`` (both as the supervisor) and
    ``/staff/queue?view=mine`` (as the lawyer), one at a time and taking turns: latency
    p50/p95/p99/max and requests/s per page. Then the same pages again from
@@ -593,9 +594,22 @@ def analyse(found: Deployment, out: Any) -> None:
     out.print(f"VACUUM ANALYZE after seeding: {time.perf_counter() - started:.1f} s")
 
 
+#: Every status a staff member can tick (erased cases are not in queues).
+EVERY_STATUS = (
+    "new",
+    "triaged",
+    "in_progress",
+    "waiting_on_caller",
+    "referred",
+    "resolved",
+    "closed",
+)
+
+
 @dataclass
 class Expected:
-    team: int
+    team_all: int
+    team_open: int
     high_new: int
     mine: int
 
@@ -610,17 +624,20 @@ def expected_counts(helpline: Any, lawyer_id: uuid.UUID) -> Expected:
     with helpline.context.database.uow(read_only=True) as uow:
         session = uow.session
         team = session.scalar(select(func.count()).select_from(CaseRow))
+        still_open = CaseRow.status.not_in([CaseStatus.CLOSED, CaseStatus.ERASED])
+        team_open = session.scalar(select(func.count()).select_from(CaseRow).where(still_open))
         high_new = session.scalar(
             select(func.count())
             .select_from(CaseRow)
             .where(CaseRow.status == CaseStatus.NEW, CaseRow.risk_level == RiskLevel.HIGH)
         )
+        # A queue shows the open cases unless statuses are chosen.
         mine = session.scalar(
-            select(func.count(distinct(AssignmentRow.case_id))).where(
-                AssignmentRow.specialist_id == lawyer_id
-            )
+            select(func.count(distinct(AssignmentRow.case_id)))
+            .join(CaseRow, CaseRow.id == AssignmentRow.case_id)
+            .where(AssignmentRow.specialist_id == lawyer_id, still_open)
         )
-    return Expected(int(team or 0), int(high_new or 0), int(mine or 0))
+    return Expected(int(team or 0), int(team_open or 0), int(high_new or 0), int(mine or 0))
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -1094,7 +1111,13 @@ def main() -> None:
             helpline.close()
 
         pages = [
-            Page("team", "/staff/queue?view=team", "supervisor", expected.team),
+            Page("team (open cases)", "/staff/queue?view=team", "supervisor", expected.team_open),
+            Page(
+                "team, every status",
+                "/staff/queue?view=team&" + "&".join(f"status={s}" for s in EVERY_STATUS),
+                "supervisor",
+                expected.team_all,
+            ),
             Page(
                 "team, high risk + new",
                 "/staff/queue?view=team&risk=high&status=new",

@@ -54,11 +54,16 @@ def test_console_benchmark_runs_at_tiny_size(tmp_path: Path) -> None:
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
 
-    for page in ("team", "team, high risk \\+ new", "mine \\(lawyer\\)"):
+    for page in (
+        "team \\(open cases\\)",
+        "team, every status",
+        "team, high risk \\+ new",
+        "mine \\(lawyer\\)",
+    ):
         assert re.search(
             rf"^queue {page} \(\d+ cases?\): p50 [\d.]+ ms, p95 [\d.]+ ms", output, re.M
         ), output
-    assert re.search(r"^queue team \(300 cases\)", output, re.M), output
+    assert re.search(r"^queue team, every status \(300 cases\)", output, re.M), output
     assert re.search(r"web form: [\d.]+ submissions/s with 2 clients", output), output
     assert re.search(r"Seeded 300 cases in [\d.]+ s", output), output
 
