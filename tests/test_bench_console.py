@@ -68,8 +68,8 @@ def test_console_benchmark_runs_at_tiny_size(tmp_path: Path) -> None:
     assert re.search(r"Seeded 300 cases in [\d.]+ s", output), output
 
     report = json.loads(results.read_text(encoding="utf-8"))
-    assert report["queue"]["counts"]["team"] == 300
-    assert report["queue"]["sequential"]["team"]["requests"] == 20
+    assert report["queue"]["counts"]["team, every status"] == 300
+    assert report["queue"]["sequential"]["team, every status"]["requests"] == 20
     assert report["form"]["submissions"] > 0
     assert report["server"]["scheme"] == "https"
     # The temporary deployment (database, keys, certificate) is gone.
