@@ -96,6 +96,7 @@ class Helpline:
         """
         from helplinekit.contracts.keys import KeyUnavailable
         from helplinekit.db import migrate
+        from helplinekit.db.engine import refresh_statistics
         from helplinekit.db.uow import Database
         from helplinekit.plugins import get_plugin_manager
         from helplinekit.registry import Registries
@@ -144,6 +145,7 @@ class Helpline:
                 engine.dispose()
                 raise
             migrate.upgrade(engine)
+            refresh_statistics(engine)
         elif migrate.current_revision(engine) != migrate.head_revision():
             engine.dispose()
             raise StartupError(

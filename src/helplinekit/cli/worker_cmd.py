@@ -9,6 +9,9 @@ import click
 
 from helplinekit.cli.options import config_option
 
+#: How often a running worker checks SQLite's planner statistics (an hour).
+STATISTICS_EVERY_SECONDS = 3600
+
 
 @click.command()
 @click.option("--once", is_flag=True, help="Do what is ready now, then exit.")
@@ -24,6 +27,7 @@ from helplinekit.cli.options import config_option
 def worker(state: object, once: bool, interval: float, config_path: str | None) -> None:
     """Run triage jobs and drain the outbox. Several workers may run at once."""
     from helplinekit.cli.helpers import open_helpline
+    from helplinekit.db.engine import refresh_statistics
     from helplinekit.services.worker import default_worker_name
 
     stopping = False
@@ -36,7 +40,12 @@ def worker(state: object, once: bool, interval: float, config_path: str | None) 
     name = default_worker_name()
     with open_helpline(state, config_path) as helpline:
         click.echo(f"Worker {name} started.", err=True)
+        statistics_checked = time.monotonic()
         while not stopping:
+            if time.monotonic() - statistics_checked > STATISTICS_EVERY_SECONDS:
+                # SQLite's query planner needs statistics that follow the data's growth.
+                refresh_statistics(helpline.context.database.engine)
+                statistics_checked = time.monotonic()
             report = helpline.run_pending(worker=name)
             if report.did_anything:
                 click.echo(

@@ -56,3 +56,48 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+#: Below this many cases any query plan is fast: statistics are not worth keeping yet.
+STATISTICS_FROM_CASES = 1000
+
+
+def refresh_statistics(engine: Engine) -> bool:
+    """SQLite: run ``ANALYZE`` when its planner statistics are missing or out of date.
+
+    Without statistics SQLite guesses that a status filter is selective and sorts a whole
+    queue instead of reading it off its index (150 ms instead of 0.1 ms at 100,000 cases).
+    They are refreshed when the number of cases has doubled or halved since they were
+    taken. PostgreSQL keeps its own (autovacuum). Returns whether ANALYZE ran.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    reader = engine.execution_options(**{READ_ONLY: True})
+    with reader.connect() as connection:
+        cases = int(connection.exec_driver_sql("SELECT count(*) FROM cases").scalar_one())
+        has_stats = connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).scalar_one()
+        stat = (
+            connection.exec_driver_sql(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'cases' LIMIT 1"
+            ).scalar()
+            if has_stats
+            else None
+        )
+    known = int(str(stat).split()[0]) if stat else 0
+    if cases < STATISTICS_FROM_CASES or (known and known / 2 <= cases <= known * 2):
+        return False
+    with engine.begin() as connection:
+        # Only the queue's tables. A SQLite built with STAT4 would also keep sample index
+        # values (a caller's blind index, say) where erasure does not reach: only the
+        # row counts of sqlite_stat1 are kept.
+        connection.exec_driver_sql("ANALYZE cases")
+        connection.exec_driver_sql("ANALYZE case_assignments")
+        for table in ("sqlite_stat3", "sqlite_stat4"):
+            present = connection.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE name = ?", (table,)
+            ).scalar_one()
+            if present:
+                connection.exec_driver_sql(f"DELETE FROM {table}")
+    return True

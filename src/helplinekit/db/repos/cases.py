@@ -267,7 +267,10 @@ class CaseRepository(Repository):
         return cases
 
     def count(self, scope: Scope, filters: CaseFilters | None = None) -> int:
-        statement = self._filtered(select(func.count(CaseRow.id)), scope, filters or CaseFilters())
+        # count(*), not count(id): SQLite then counts off an index without reading rows.
+        statement = self._filtered(
+            select(func.count()).select_from(CaseRow), scope, filters or CaseFilters()
+        )
         return int(self.session.execute(statement).scalar_one())
 
     def open_case_counts(self, specialist_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
