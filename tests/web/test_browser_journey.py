@@ -30,7 +30,6 @@ import pytest
 
 from helplinekit.domain import CaseStatus, Role, Specialism
 
-from . import browser_kit
 from .browser_kit import (
     BROWSER_MARKS,
     SURVIVOR_VIEWPORT,
@@ -46,11 +45,6 @@ from .console_kit import add_staff_member
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.database]
 
-# The kit's fixtures, used here.
-browser = browser_kit.browser
-live_server = browser_kit.live_server
-people = browser_kit.people
-playwright_session = browser_kit.playwright_session
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_SCREENSHOTS = ROOT / "docs" / "img" / "console"

@@ -21,7 +21,6 @@ import pytest
 
 from helplinekit.domain import CaseStatus
 
-from . import browser_kit
 from .browser_kit import (
     BROWSER_MARKS,
     SURVIVOR_VIEWPORT,
@@ -33,11 +32,6 @@ from .browser_kit import (
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.database]
 
-# The kit's fixtures, used here.
-browser = browser_kit.browser
-live_server = browser_kit.live_server
-people = browser_kit.people
-playwright_session = browser_kit.playwright_session
 
 #: The page the survivor was on before the form: Back from the exit address lands here.
 BEFORE = "/check?lang=en"
