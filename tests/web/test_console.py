@@ -603,3 +603,18 @@ def test_a_queue_shows_open_cases_unless_asked_for_closed_ones(console) -> None:
     assert open_case.reference in default and closed_case.reference not in default
     closed = client.get("/staff/queue?view=mine&status=closed").text
     assert closed_case.reference in closed and open_case.reference not in closed
+
+
+def test_times_are_shown_in_the_helplines_time_zone(console, clock) -> None:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    intake = add_staff_member(console, "intake", {Role.INTAKE})
+    case = _open_case(console, intake)
+    client = console_client(console)
+    sign_in(client, intake)
+    page = client.get(f"/staff/cases/{case.reference}").text
+    karachi = format_datetime(clock.now, "short", tzinfo=ZoneInfo("Asia/Karachi"), locale="en")
+    utc = format_datetime(clock.now, "short", tzinfo=UTC, locale="en")
+    assert karachi in page and utc not in page  # Karachi is UTC+5

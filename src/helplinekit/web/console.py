@@ -18,11 +18,12 @@ import functools
 import hmac
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from fastapi import APIRouter, Request
@@ -229,6 +230,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     default_language = helpline.config.languages.default
     csrf_key = ctx.web_keys[CSRF_PURPOSE]
 
+    # Times are shown in the helpline's own time zone, where its staff work.
+    local_time = ZoneInfo(helpline.config.helpline.timezone)
+
     def pack(tag: str | None) -> LanguagePack:
         return languages.get(tag if tag in enabled else default_language)
 
@@ -238,9 +242,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         if value is None:
             return Markup("")
         try:
-            text = format_datetime(value, "short", tzinfo=UTC, locale=tag.replace("-", "_"))
+            text = format_datetime(value, "short", tzinfo=local_time, locale=tag.replace("-", "_"))
         except (ValueError, LookupError):
-            text = value.strftime("%Y-%m-%d %H:%M UTC")
+            text = value.astimezone(local_time).strftime("%Y-%m-%d %H:%M")
         return Markup('<bdi dir="ltr">{}</bdi>').format(text)
 
     def csrf_for(secret: str) -> str:
@@ -849,7 +853,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             session.actor,
             ref,
             title=_text(form, "title", limit=500),
-            due_at=datetime.combine(due, time(17, 0), tzinfo=UTC),
+            due_at=datetime.combine(due, time(17, 0), tzinfo=local_time),  # the end of a day there
             kind=_choice(form, "kind", TaskKind),
         )
 
