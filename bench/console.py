@@ -1033,9 +1033,9 @@ def print_report(out: Any, results: dict[str, Any]) -> None:
     out.print(
         f"Argon2id (m=19 MiB, t=2, p=1) of the passphrase alone: {argon:.0f} ms per hash here, "
         f"{100 * argon / service:.0f}% of the server's {service:.0f} ms per submission "
-        f"(GET and POST: 1 / submissions/s). The POST handler runs it on the event loop, "
-        f"so one serve process takes at most {1000 / argon:.0f} submissions/s, "
-        "however many clients send",
+        f"(GET and POST: 1 / submissions/s). One hash at a time would allow "
+        f"{1000 / argon:.0f} submissions/s; the POST handler hashes in a worker thread, so "
+        "several cores can hash at once",
         soft_wrap=True,
     )
 
