@@ -63,6 +63,10 @@ def add_staff_member(
     )
     helpline.set_password(system, email, PASSWORD)
     if not enrol:
+        # As ``staff add --totp-at-first-sign-in``: they set it up at their first sign-in.
+        from helplinekit.services.auth import allow_first_sign_in
+
+        allow_first_sign_in(helpline.context, system, email)
         return StaffLogin(email, "", specialist=specialist)
     enrolment = helpline.begin_totp_enrolment(system, email)
     step = int(time.time()) // 30

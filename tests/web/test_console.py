@@ -618,3 +618,44 @@ def test_times_are_shown_in_the_helplines_time_zone(console, clock) -> None:
     karachi = format_datetime(clock.now, "short", tzinfo=ZoneInfo("Asia/Karachi"), locale="en")
     utc = format_datetime(clock.now, "short", tzinfo=UTC, locale="en")
     assert karachi in page and utc not in page  # Karachi is UTC+5
+
+
+def _first_sign_in(client, login):
+    page = client.get("/staff/login")
+    return client.post(
+        "/staff/login",
+        data={"csrf": csrf_of(page.text), "email": login.email, "password": PASSWORD, "code": ""},
+    )
+
+
+def test_a_password_alone_cannot_put_an_authenticator_on_an_account_waiting_for_one(
+    console,
+) -> None:
+    """An admin issued a new authenticator (a lost phone): the password is not enough to
+    replace it with one's own, in the console."""
+    login = add_staff_member(console, "lawyer", {Role.LAWYER}, {Specialism.LEGAL})
+    console.begin_totp_enrolment(console.system(), login.email)
+    response = _first_sign_in(console_client(console), login)
+    assert response.status_code == 401 and "totp-secret" not in response.text
+
+
+def test_the_first_sign_in_window_closes(console, clock) -> None:
+    login = add_staff_member(console, "newcomer", {Role.INTAKE}, enrol=False)
+    clock.now += timedelta(days=8)
+    response = _first_sign_in(console_client(console), login)
+    assert response.status_code == 401 and "totp-secret" not in response.text
+
+
+def test_a_new_password_or_authenticator_signs_the_account_out_everywhere(console) -> None:
+    login = add_staff_member(console, "intake", {Role.INTAKE})
+    first, second = console_client(console), console_client(console)
+    sign_in(first, login)
+    sign_in(second, login)
+    console.set_password(console.system(), login.email, "a brand new passphrase")
+    assert first.get("/staff/account").status_code == 303
+    assert second.get("/staff/account").status_code == 303
+    login2 = add_staff_member(console, "other", {Role.INTAKE})
+    third = console_client(console)
+    sign_in(third, login2)
+    console.begin_totp_enrolment(console.system(), login2.email)
+    assert third.get("/staff/account").status_code == 303

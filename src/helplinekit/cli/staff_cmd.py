@@ -100,7 +100,8 @@ def _enrol_totp(helpline: Helpline, email: str) -> None:
     "--totp-at-first-sign-in",
     is_flag=True,
     help="Skip the authenticator here: the staff member sets it up at their first sign-in "
-    "to the web console (with their password; no case opens until it is confirmed).",
+    "to the web console, within 7 days (with their password; no case opens until it is "
+    "confirmed). Hand the password over in person.",
 )
 @password_stdin_option
 @config_option
@@ -154,9 +155,12 @@ def add(
         helpline.set_password(system, specialist.email, password)
         click.echo(f"Added {specialist.email} ({', '.join(sorted(roles))}).")
         if totp_at_first_sign_in:
+            from helplinekit.services.auth import allow_first_sign_in
+
+            until = allow_first_sign_in(helpline.context, system, specialist.email)
             click.echo(
                 "They set up their authenticator app at their first sign-in to the console "
-                "(/staff/login, leaving the code empty)."
+                f"(/staff/login, leaving the code empty), before {until:%Y-%m-%d %H:%M} UTC."
             )
             return
         _enrol_totp(helpline, specialist.email)

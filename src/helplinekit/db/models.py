@@ -182,6 +182,9 @@ class StaffRow(Base):
     recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
     # The language the staff console is shown in for this person (None: the helpline's).
     ui_language: Mapped[str | None] = mapped_column(String(35))
+    # Until when this person may set up their authenticator at their first console sign-in
+    # (``staff add --totp-at-first-sign-in``); None: only an admin can issue one.
+    first_sign_in_until: Mapped[timestamp | None]
 
 
 class ContactRow(Base):

@@ -35,12 +35,14 @@ from helplinekit.services.context import ServiceContext
 
 __all__ = [
     "FAILURES_FORGOTTEN_AFTER",
+    "FIRST_SIGN_IN_DAYS",
     "FREE_FAILURES",
     "MAX_WAIT_SECONDS",
     "AuthenticationFailed",
     "EnrolmentCodeRejected",
     "LoginThrottled",
     "TotpEnrolment",
+    "allow_first_sign_in",
     "authenticate",
     "begin_first_sign_in",
     "begin_totp_enrolment",
@@ -59,6 +61,9 @@ FREE_FAILURES = 5
 MAX_WAIT_SECONDS = 900
 #: Failures older than this are forgotten (the count starts again).
 FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
+
+#: How long an account may wait for its first sign-in to set up an authenticator.
+FIRST_SIGN_IN_DAYS = 7
 
 #: The throttle key's HMAC domain (a new version gives new, unrelated keys).
 _THROTTLE_PURPOSE = "login-throttle:v1"
@@ -160,7 +165,8 @@ def authenticate(ctx: ServiceContext, email: str, password: str, code: str) -> A
 def begin_first_sign_in(
     ctx: ServiceContext, email: str, password: str
 ) -> tuple[Actor, TotpEnrolment]:
-    """A first sign-in: the password is right and no authenticator was ever confirmed.
+    """A first sign-in: the password is right, no authenticator is confirmed, and an admin
+    allowed this account to set one up at its first sign-in (:func:`allow_first_sign_in`).
 
     Issues a new authenticator secret and recovery codes (any unconfirmed secret an admin
     issued before stops working) and returns them with the staff member, who must confirm
@@ -175,8 +181,14 @@ def begin_first_sign_in(
         uow: UnitOfWork, account: Credentials | None, now: datetime
     ) -> tuple[str | None, str | None, int | None]:
         reason, _, _ = _check_password(account, password)
-        if reason is None and account is not None and account.totp_enrolled:
-            reason = "second_factor_needed"
+        if reason is None and account is not None:
+            if account.totp_enrolled:
+                reason = "second_factor_needed"
+            elif account.first_sign_in_until is None or now >= account.first_sign_in_until:
+                # Only an account an admin set up for it (staff add --totp-at-first-sign-in),
+                # and only for a while: otherwise a password alone would be enough to put
+                # one's own authenticator on an account waiting for a new one.
+                reason = "no_first_sign_in"
         return reason, "first_sign_in", None
 
     actor, _ = _attempt(ctx, email, check, password)
@@ -352,7 +364,8 @@ def set_password(ctx: ServiceContext, actor: Actor, email: str, password: str) -
     with ctx.database.uow() as uow:
         staff = _staff(uow, email)
         uow.staff.set_password_hash(staff.id, password_hash)
-        audit(ctx, uow, actor, "staff.password_set", "staff", staff.id)
+        ended = uow.staff.end_sessions(staff.id)  # a new password signs everyone out
+        audit(ctx, uow, actor, "staff.password_set", "staff", staff.id, sessions_ended=ended)
         uow.commit()
 
 
@@ -368,7 +381,8 @@ def begin_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str) -> TotpE
     with ctx.database.uow() as uow:
         staff = _staff(uow, email)
         hashes = [passwords.hash_recovery_code(staff.id, code) for code in codes]
-        uow.staff.start_totp(staff.id, secret, hashes)
+        uow.staff.start_totp(staff.id, secret, hashes)  # also signs them out everywhere
+        uow.staff.allow_first_sign_in(staff.id, None)  # an admin's secret is never replaced
         audit(ctx, uow, actor, "staff.totp_issue", "staff", staff.id, recovery_codes=len(codes))
         uow.commit()
     return TotpEnrolment(
@@ -376,6 +390,32 @@ def begin_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str) -> TotpE
         uri=passwords.totp_uri(secret, staff.email, ctx.config.helpline.name),
         recovery_codes=tuple(codes),
     )
+
+
+def allow_first_sign_in(
+    ctx: ServiceContext, actor: Actor, email: str, *, days: int = FIRST_SIGN_IN_DAYS
+) -> datetime:
+    """Let a staff member set up their authenticator at their first console sign-in.
+
+    For ``days`` days, or until they do. Whoever has the password in that time could set up
+    their own, so the password should be handed over in person. Returns the deadline.
+    """
+    _require_manage(ctx, actor)
+    if not 1 <= days <= 30:
+        raise DomainError(f"A first sign-in can be allowed for 1 to 30 days, not {days}.")
+    until = ctx.clock() + timedelta(days=days)
+    with ctx.database.uow() as uow:
+        staff = _staff(uow, email)
+        account = uow.staff.credentials_by_email(staff.email)
+        if account is not None and account.totp_enrolled:
+            raise DomainError(
+                f"{staff.email!r} already has an authenticator; to replace it, run "
+                f"'helplinekit staff enrol-totp {staff.email}'."
+            )
+        uow.staff.allow_first_sign_in(staff.id, until)
+        audit(ctx, uow, actor, "staff.first_sign_in_allowed", "staff", staff.id, days=days)
+        uow.commit()
+    return until
 
 
 def confirm_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str, code: str) -> None:

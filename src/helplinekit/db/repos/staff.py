@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from attrs import frozen
 from sqlalchemy import delete, select
 
-from helplinekit.db.models import DataKeyRow, LoginThrottleRow, StaffRow
+from helplinekit.db.models import DataKeyRow, LoginThrottleRow, StaffRow, StaffSessionRow
 from helplinekit.db.repos.base import Repository
 from helplinekit.domain import Role, Specialism, Specialist
 
@@ -24,6 +24,7 @@ class Credentials:
         totp_enrolled: whether a TOTP secret was confirmed with a valid code.
         totp_last_step: the last time step accepted (codes of that step or before are refused).
         recovery_codes: the hashes of the recovery codes not used yet.
+        first_sign_in_until: until when the authenticator may be set up at a first sign-in.
     """
 
     staff_id: uuid.UUID
@@ -32,6 +33,7 @@ class Credentials:
     totp_enrolled: bool
     totp_last_step: int | None
     recovery_codes: tuple[str, ...]
+    first_sign_in_until: datetime | None = None
 
 
 @frozen
@@ -111,6 +113,20 @@ class StaffRepository(Repository):
         row = self.session.scalars(statement).first()
         return None if row is None else _credentials(row)
 
+    def allow_first_sign_in(self, staff_id: uuid.UUID, until: datetime | None) -> None:
+        """Let the account set up its authenticator at a first sign-in until ``until``."""
+        self._row(staff_id, for_update=True).first_sign_in_until = until
+        self.session.flush()
+
+    def end_sessions(self, staff_id: uuid.UUID) -> int:
+        """Sign the account out everywhere (its credentials changed); how many sessions ended."""
+        from sqlalchemy import delete
+
+        result = self.session.execute(
+            delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
+        )
+        return int(result.rowcount or 0)
+
     def set_password_hash(self, staff_id: uuid.UUID, password_hash: str) -> None:
         self._row(staff_id, for_update=True).password_hash = password_hash
         self.session.flush()
@@ -136,6 +152,7 @@ class StaffRepository(Repository):
         row.totp_last_step = None
         row.recovery_codes = list(recovery_hashes)
         self.session.flush()
+        self.end_sessions(staff_id)  # a new authenticator: nobody stays signed in on the old
 
     def totp_secret(self, staff_id: uuid.UUID) -> str | None:
         """The account's TOTP secret, decrypted (None when none was issued)."""
@@ -151,6 +168,7 @@ class StaffRepository(Repository):
         row = self._row(staff_id, for_update=True)
         row.totp_last_step = step
         row.totp_enrolled_at = at
+        row.first_sign_in_until = None  # set up: the first sign-in is over
         self.session.flush()
 
     def use_totp_step(self, staff_id: uuid.UUID, step: int) -> None:
@@ -247,6 +265,7 @@ def _credentials(row: StaffRow) -> Credentials:
         totp_enrolled=row.totp_enrolled_at is not None and row.totp_secret is not None,
         totp_last_step=row.totp_last_step,
         recovery_codes=tuple(row.recovery_codes or ()),
+        first_sign_in_until=row.first_sign_in_until,
     )
 
 
