@@ -659,3 +659,17 @@ def test_a_new_password_or_authenticator_signs_the_account_out_everywhere(consol
     sign_in(third, login2)
     console.begin_totp_enrolment(console.system(), login2.email)
     assert third.get("/staff/account").status_code == 303
+
+
+def test_a_supervisor_cannot_set_the_facts_they_cannot_read(console) -> None:
+    _, _, _, case = _caseworkers(console)
+    supervisor = add_staff_member(console, "supervisor", {Role.SUPERVISOR})
+    client = console_client(console)
+    csrf = sign_in(client, supervisor)
+    response = client.post(
+        f"/staff/cases/{case.reference}/triage",
+        data={"csrf": csrf, "with_attributes": "yes", "risk": "high", "victim_is_minor": "yes"},
+    )
+    assert response.status_code == 403
+    case_now = console.view_case(console.system(), case.id)
+    assert case_now.attributes.victim_is_minor is None and case_now.risk_level is not RiskLevel.HIGH

@@ -468,3 +468,31 @@ def test_the_quick_exit_without_javascript_leaves_through_a_same_origin_redirect
     assert cookie.startswith("__Host-hk_exit=") and "Max-Age=5" in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
     _assert_headers(response)
+
+
+def _audit_entries(helpline) -> list[tuple[str, str, str | None]]:
+    from sqlalchemy import select
+
+    from helplinekit.db.models import AuditRow
+
+    with helpline.context.database.uow(read_only=True) as uow:
+        rows = uow.session.execute(
+            select(AuditRow.action, AuditRow.actor_kind, AuditRow.object_id).order_by(AuditRow.seq)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_checking_a_case_is_audited_and_erasure_ends_the_code(web) -> None:
+    helpline, client = web
+    code = _code(_submit(client).text)
+    case = helpline.list_cases(helpline.system()).cases[0]
+    before = len(_audit_entries(helpline))
+    assert _check(client, code).status_code == 200
+    assert _check(client, code, "not the passphrase").status_code == 403
+    assert _audit_entries(helpline)[before:] == [
+        ("case.check", "survivor", str(case.id)),
+        ("case.check_refused", "survivor", str(case.id)),
+    ]
+    helpline.erase_case(helpline.system(), case.id)
+    gone = _check(client, code)
+    assert gone.status_code == 403 and "Replies from the helpline" not in gone.text

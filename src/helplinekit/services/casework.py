@@ -469,6 +469,10 @@ def triage_case(
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.CASE_TRIAGE, before, uow=uow)
+        if attributes is not None:
+            # The attributes are case content: only someone who may read them may set them
+            # (a supervisor triages risk and categories, never the facts they cannot see).
+            _require(ctx, actor, Action.CASE_READ_MESSAGES, before, uow=uow)
         after = before
         if categories is not None:
             after = after.categorise(categories, ctx.registries.build_taxonomy())

@@ -27,6 +27,7 @@ from helplinekit.db.models import (
     BreakGlassRow,
     CallerIndexRow,
     CallerRow,
+    CaseAccessRow,
     CaseRow,
     ContactRow,
     JobRow,
@@ -69,7 +70,17 @@ def _shred_case(uow: UnitOfWork, case_id: uuid.UUID, now: datetime) -> str:
         raise CaseOnLegalHold(
             f"Case {row.reference} is on legal hold and cannot be erased; release the hold first."
         )
-    for table in (OutboxRow, MessageRow, NoteRow, TaskRow, ReferralRow, BreakGlassRow, JobRow):
+    # CaseAccessRow: the survivor's case code and passphrase hash ("check my case").
+    for table in (
+        OutboxRow,
+        MessageRow,
+        NoteRow,
+        TaskRow,
+        ReferralRow,
+        BreakGlassRow,
+        JobRow,
+        CaseAccessRow,
+    ):
         uow.session.execute(delete(table).where(table.case_id == case_id))
     uow.session.execute(delete(ContactRow).where(ContactRow.case_id == case_id))
     uow.keys.destroy(case_id)

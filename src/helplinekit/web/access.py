@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -120,13 +121,33 @@ def sent_replies(ctx: ServiceContext, code: str, passphrase: str) -> list[str] |
         if row is None:
             dummy_verify()
             return None
+        case_id = row.case_id
         if not verify_password(row.passphrase_hash, passphrase):
+            _audit_check(ctx, case_id, "case.check_refused")
             return None
-        return [
+        replies = [
             message.body
-            for message, status in uow.messages.for_case(row.case_id)
+            for message, status in uow.messages.for_case(case_id)
             if message.direction is Direction.OUTBOUND and status == "sent"
         ]
+    # Every read is audited, the survivor's own too (as "survivor": no person is named).
+    _audit_check(ctx, case_id, "case.check", reply_count=len(replies))
+    return replies
+
+
+def _audit_check(ctx: ServiceContext, case_id: uuid.UUID, action: str, **details: object) -> None:
+    with ctx.database.uow() as uow:
+        uow.audit.append(
+            at=ctx.clock(),
+            actor_kind="survivor",
+            actor_id=None,
+            os_user=None,
+            action=action,
+            object_kind="case",
+            object_id=str(case_id),
+            details=details,
+        )
+        uow.commit()
 
 
 def hit_rate_limit(
