@@ -673,3 +673,51 @@ def test_a_supervisor_cannot_set_the_facts_they_cannot_read(console) -> None:
     assert response.status_code == 403
     case_now = console.view_case(console.system(), case.id)
     assert case_now.attributes.victim_is_minor is None and case_now.risk_level is not RiskLevel.HIGH
+
+
+def test_a_refused_referral_records_no_consent_and_shares_only_readable_sections(
+    console,
+) -> None:
+    intake, lawyer, _, case = _caseworkers(console)
+    form = {"partner": "intl.stopncii", "summary": "images", "consent_referral": "yes"}
+    intake_client = console_client(console)
+    csrf = sign_in(intake_client, intake)
+    refused = intake_client.post(
+        f"/staff/cases/{case.reference}/referrals", data={**form, "csrf": csrf}
+    )
+    assert refused.status_code == 403
+    assert "consent.record" not in _audit(console)  # nothing recorded for a refused referral
+    lawyer_client = console_client(console)
+    csrf = sign_in(lawyer_client, lawyer)
+    counselling = lawyer_client.post(
+        f"/staff/cases/{case.reference}/referrals",
+        data={**form, "csrf": csrf, "share": "counselling"},
+    )
+    assert counselling.status_code == 403  # a lawyer cannot hand over counselling notes
+    assert "consent.record" not in _audit(console)
+    shared = lawyer_client.post(
+        f"/staff/cases/{case.reference}/referrals",
+        data={**form, "csrf": csrf, "share": "legal"},
+    )
+    assert shared.status_code == 303
+    assert _audit(console)[-2:] == ["consent.record", "referral.propose"]
+
+
+def test_odd_sign_in_text_and_glass_on_an_erased_case_are_4xx(console) -> None:
+    client = console_client(console)
+    page = client.get("/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"csrf": csrf_of(page.text), "email": "a\x00@x.org", "password": "x" * 9, "code": "1"},
+    )
+    assert response.status_code == 401
+    _, _, _, case = _caseworkers(console)
+    other = add_staff_member(console, "other_lawyer", {Role.LAWYER}, {Specialism.LEGAL})
+    console.erase_case(console.system(), case.id)
+    client = console_client(console)
+    csrf = sign_in(client, other)
+    glass = client.post(
+        f"/staff/cases/{case.reference}/break-glass",
+        data={"csrf": csrf, "reason": "survivor in danger, her lawyer is away", "minutes": "30"},
+    )
+    assert glass.status_code == 400 and "erased" in glass.text

@@ -255,7 +255,9 @@ def _attempt(ctx: ServiceContext, email: str, check: Checker, password: str) -> 
             uow.commit()
             raise LoginThrottled(wait)
 
-        account = uow.staff.credentials_by_email(address, for_update=True)
+        # Text no email can hold (a NUL byte, say) is not looked up: PostgreSQL refuses it.
+        printable = address.isprintable()
+        account = uow.staff.credentials_by_email(address, for_update=True) if printable else None
         reason, method, left = check(uow, account, now)
         if reason is not None or account is None:
             # (account is None only ever comes with a reason; the check narrows the type.)

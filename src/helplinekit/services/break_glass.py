@@ -17,7 +17,7 @@ from attrs import frozen
 from sqlalchemy import select
 
 from helplinekit.db.models import BreakGlassRow, CaseRow
-from helplinekit.domain import DomainError
+from helplinekit.domain import CaseStatus, DomainError
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
@@ -97,6 +97,8 @@ def break_glass(
     now = ctx.clock()
     with ctx.database.uow() as uow:
         row = _case_row(uow, case_ref)
+        if row.status == CaseStatus.ERASED:
+            raise DomainError(f"Case {row.reference} was erased: there is nothing left to open.")
         grant_id = uuid.uuid4()
         uow.session.add(
             BreakGlassRow(

@@ -683,25 +683,58 @@ def propose_referral(
     *,
     shared_sections: Iterable[NoteSection],
     summary: str,
+    consent_given_now: bool = False,
 ) -> Referral:
-    """Propose a referral; the caller's recorded consent to referral is required."""
+    """Propose a referral; the caller's recorded consent to referral is required.
+
+    ``consent_given_now``: the survivor has just agreed (asked by the actor); their consent
+    is recorded in the same transaction, only if the referral itself is allowed and valid.
+    The partner may be given only note sections the actor may read.
+    """
     if partner_key not in ctx.registries.partners:
         known = ", ".join(sorted(ctx.registries.partners.names())) or "none"
         raise DomainError(f"There is no referral partner {partner_key!r} (known: {known}).")
+    sections = frozenset(shared_sections)
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
+        unreadable = sections - ctx.policy.sections(actor)
+        if unreadable:
+            names = sorted(section.value for section in unreadable)
+            audit(
+                ctx,
+                uow,
+                actor,
+                "access.denied",
+                "case",
+                case.id,
+                attempted=Action.REFERRAL_MANAGE.value,
+                sections=names,
+            )
+            uow.commit()
+            raise AccessDenied(
+                Action.REFERRAL_MANAGE,
+                actor,
+                "sharing note sections they may not read: " + ", ".join(names),
+            )
         caller = uow.callers.get(case.caller_id)
+        consent = caller.consent
+        if consent_given_now and not consent.referral:
+            old = caller.consent
+            consent = _consent(old.services, True, old.anonymised_statistics, actor, now)
         referral = Referral(
             case_id=case.id,
             partner_key=partner_key,
-            consent=caller.consent,
-            shared_sections=frozenset(shared_sections),
+            consent=consent,
+            shared_sections=sections,
             summary=summary,
             created_at=now,
             updated_at=now,
         )
+        if consent is not caller.consent:
+            uow.callers.update(caller.with_consent(consent))
+            audit(ctx, uow, actor, "consent.record", "case", case.id, referral=True)
         uow.referrals.save(referral)
         audit(
             ctx,

@@ -808,13 +808,14 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         )
 
     def consent(form: FormData, session: sessions.StaffSession, ref: str) -> None:
+        # A box left unticked changes nothing: this form records consent given.
         casework.record_consent(
             ctx,
             session.actor,
             ref,
-            services=_flag(form, "consent_services"),
-            referral=_flag(form, "consent_referral"),
-            statistics=_flag(form, "consent_statistics"),
+            services=True if _flag(form, "consent_services") else None,
+            referral=True if _flag(form, "consent_referral") else None,
+            statistics=True if _flag(form, "consent_statistics") else None,
         )
 
     def note(form: FormData, session: sessions.StaffSession, ref: str) -> None:
@@ -861,18 +862,16 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         casework.set_legal_hold(ctx, session.actor, ref, _flag(form, "hold"))
 
     def referral(form: FormData, session: sessions.StaffSession, ref: str) -> None:
-        partner = _text(form, "partner")
         sections = [_to(NoteSection, value, "share") for value in form.all("share")]
-        if _flag(form, "consent_referral"):
-            # The survivor said yes just now: record it before the referral that needs it.
-            casework.record_consent(ctx, session.actor, ref, referral=True)
         casework.propose_referral(
             ctx,
             session.actor,
             ref,
-            partner,
+            _text(form, "partner"),
             shared_sections=sections,
             summary=_text(form, "summary"),
+            # The survivor said yes just now: recorded with the referral, or not at all.
+            consent_given_now=_flag(form, "consent_referral"),
         )
 
     def glass(form: FormData, session: sessions.StaffSession, ref: str) -> None:
