@@ -31,44 +31,46 @@ from .console_kit import (
 
 pytestmark = pytest.mark.database
 
-# Columns: anon = nobody signed in; int = intake agent; law = lawyer; dig = digital-security
-# expert; cou = counsellor; sup = supervisor; adm = admin.
+# Columns: anon = nobody signed in; int = intake agent; law = lawyer on the case; lw- = a
+# lawyer not on the case (a colleague's case: only the glass can be broken); dig =
+# digital-security expert; cou = counsellor; sup = supervisor; adm = admin.
 # Y = the page is shown / the form does what it says; - = refused (403, or for someone not
 # signed in, a redirect to the sign-in page).
 TABLE = """
-route                                            anon int law dig cou sup adm
-GET /staff/                                       -    Y   Y   Y   Y   Y   Y
-GET /staff/login                                  Y    Y   Y   Y   Y   Y   Y
-POST /staff/login                                 Y    Y   Y   Y   Y   Y   Y
-POST /staff/enrol                                 -    -   -   -   -   -   -
-POST /staff/logout                                -    Y   Y   Y   Y   Y   Y
-GET /staff/queue                                  -    Y   Y   Y   Y   Y   -
-GET /staff/account                                -    Y   Y   Y   Y   Y   Y
-POST /staff/account/language                      -    Y   Y   Y   Y   Y   Y
-GET /staff/cases/new                              -    Y   Y   Y   Y   -   -
-POST /staff/cases/new                             -    Y   Y   Y   Y   -   -
-GET /staff/cases/{ref}                            -    -   Y   Y   Y   Y   -
-POST /staff/cases/{ref}/call                      -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/consent                   -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/notes                     -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/reply                     -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/triage                    -    -   Y   Y   Y   Y   -
-POST /staff/cases/{ref}/assign                    -    -   -   -   -   Y   -
-POST /staff/cases/{ref}/status                    -    -   Y   Y   Y   Y   -
-POST /staff/cases/{ref}/tasks                     -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/tasks/{task_id}/done      -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/legal-hold                -    -   Y   -   -   Y   -
-POST /staff/cases/{ref}/referrals                 -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/referrals/{referral_id}   -    -   Y   Y   Y   -   -
-POST /staff/cases/{ref}/break-glass               -    Y   Y   Y   Y   -   -
-GET /staff/break-glass                            -    -   -   -   -   Y   -
-POST /staff/break-glass/{grant_id}/reviewed       -    -   -   -   -   Y   -
+route                                            anon int law lw- dig cou sup adm
+GET /staff/                                       -   Y   Y   Y   Y   Y   Y   Y
+GET /staff/login                                  Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/login                                 Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/enrol                                 -   -   -   -   -   -   -   -
+POST /staff/logout                                -   Y   Y   Y   Y   Y   Y   Y
+GET /staff/queue                                  -   Y   Y   Y   Y   Y   Y   -
+GET /staff/account                                -   Y   Y   Y   Y   Y   Y   Y
+POST /staff/account/language                      -   Y   Y   Y   Y   Y   Y   Y
+GET /staff/cases/new                              -   Y   Y   Y   Y   Y   -   -
+POST /staff/cases/new                             -   Y   Y   Y   Y   Y   -   -
+GET /staff/cases/{ref}                            -   -   Y   -   Y   Y   Y   -
+POST /staff/cases/{ref}/call                      -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/consent                   -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/notes                     -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/reply                     -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/triage                    -   -   Y   -   Y   Y   Y   -
+POST /staff/cases/{ref}/assign                    -   -   -   -   -   -   Y   -
+POST /staff/cases/{ref}/status                    -   -   Y   -   Y   Y   Y   -
+POST /staff/cases/{ref}/tasks                     -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/tasks/{task_id}/done      -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/legal-hold                -   -   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/referrals                 -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/referrals/{referral_id}   -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/break-glass               -   Y   Y   Y   Y   Y   -   -
+GET /staff/break-glass                            -   -   -   -   -   -   Y   -
+POST /staff/break-glass/{grant_id}/reviewed       -   -   -   -   -   -   Y   -
 """
 
-COLUMNS = ("anon", "int", "law", "dig", "cou", "sup", "adm")
+COLUMNS = ("anon", "int", "law", "lw-", "dig", "cou", "sup", "adm")
 ROLES: dict[str, tuple[set[Role], set[Specialism]]] = {
     "int": ({Role.INTAKE}, set()),
     "law": ({Role.LAWYER}, {Specialism.LEGAL}),
+    "lw-": ({Role.LAWYER}, {Specialism.LEGAL}),
     "dig": ({Role.DIGITAL_SECURITY}, {Specialism.DIGITAL_SECURITY}),
     "cou": ({Role.COUNSELLOR}, {Specialism.COUNSELLING}),
     "sup": ({Role.SUPERVISOR}, set()),
