@@ -50,6 +50,7 @@ __all__ = [
     "confirm_totp_enrolment",
     "disable_staff",
     "enable_staff",
+    "first_sign_in_secret",
     "set_password",
     "throttle_key",
     "wait_after",
@@ -206,6 +207,19 @@ def begin_first_sign_in(
         recovery_codes=tuple(codes),
     )
     return actor, enrolment
+
+
+def first_sign_in_secret(ctx: ServiceContext, actor: Actor) -> tuple[str, str]:
+    """The key issued at this staff member's first sign-in, and its URI, to show again
+    after a mistyped code (only while it waits to be confirmed)."""
+    if actor.staff is None:
+        raise DomainError("Only a staff member signs in.")
+    with ctx.database.uow(read_only=True) as uow:
+        account = uow.staff.credentials_by_email(actor.staff.email)
+        secret = uow.staff.totp_secret(actor.staff.id)
+    if account is None or secret is None or account.totp_enrolled:
+        raise DomainError("This sign-in has no authenticator waiting; sign in again.")
+    return secret, passwords.totp_uri(secret, actor.staff.email, ctx.config.helpline.name)
 
 
 def confirm_first_sign_in(ctx: ServiceContext, actor: Actor, code: str) -> None:

@@ -59,6 +59,7 @@ from helplinekit.services.auth import (
     LoginThrottled,
     begin_first_sign_in,
     confirm_first_sign_in,
+    first_sign_in_secret,
 )
 from helplinekit.services.break_glass import break_glass, list_break_glass, review_break_glass
 from helplinekit.web.http import BodyTooLarge, FormData, jinja_environment, read_form
@@ -512,9 +513,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 "enrol.html",
                 language,
                 csrf=csrf_for("enrol|" + sha256(token.encode()).hexdigest()),
-                secret=" ".join(
-                    enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4)
-                ),
+                secret=_grouped(enrolment.secret),
                 uri=enrolment.uri,
                 recovery_codes=enrolment.recovery_codes,
             )
@@ -527,7 +526,8 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     def enrol(request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         session = sessions.resume_session(ctx, token, idle=idle)
-        language = pack(None)
+        posted_form = request.state.form
+        language = pack(posted_form.one("language") if isinstance(posted_form, FormData) else None)
         if session is None or session.stage != sessions.ENROLLING or token is None:
             return problem(
                 language,
@@ -551,11 +551,17 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         try:
             confirm_first_sign_in(ctx, session.actor, form.one("code").replace(" ", ""))
         except EnrolmentCodeRejected:
+            # The same key again (the app may already hold it); the recovery codes were
+            # shown once, on the page before.
+            secret, uri = first_sign_in_secret(ctx, session.actor)
             return render(
                 "enrol.html",
                 language,
                 400,
                 csrf=form.one("csrf"),
+                secret=_grouped(secret),
+                uri=uri,
+                recovery_codes=(),
                 error=language.translations.gettext(
                     N_(
                         "That code is not right. Enter the 6 digits the app shows now; if it "
@@ -959,6 +965,11 @@ def received(request: Request) -> FormData | None:
     if form is BodyTooLarge:
         raise BodyTooLarge
     return form
+
+
+def _grouped(secret: str) -> str:
+    """An authenticator key in groups of four, easier to type into an app."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def _is_console_path(target: str) -> bool:
