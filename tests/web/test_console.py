@@ -57,6 +57,13 @@ def _set_cookies(response) -> dict[str, SimpleCookie]:
     return found
 
 
+def _post_sign_in(client, email: str, password: str = PASSWORD, code: str = "", **extra):
+    """Post the sign-in form as a browser would (the form's own CSRF token unless given)."""
+    page = client.get("/staff/login")
+    fields = {"csrf": csrf_of(page.text), "email": email, "password": password, "code": code}
+    return client.post("/staff/login", data={**fields, **extra})
+
+
 def _open_case(helpline, intake_login, **kwargs) -> str:
     actor = helpline.actor(intake_login.email)
     return helpline.open_case_from_contact(actor, summary="She called about photos", **kwargs)
@@ -135,12 +142,7 @@ def test_wrong_password_gets_the_same_answer_as_an_unknown_email(console) -> Non
     login = add_staff_member(console, "intake", {Role.INTAKE})
     answers = []
     for email, password in ((login.email, "not the password"), ("nobody@helpline.test", "x" * 9)):
-        client = console_client(console)
-        page = client.get("/staff/login")
-        response = client.post(
-            "/staff/login",
-            data={"csrf": csrf_of(page.text), "email": email, "password": password, "code": "1"},
-        )
+        response = _post_sign_in(console_client(console), email, password, "1")
         answers.append((response.status_code, "Wrong email, password or code." in response.text))
         assert "__Host-hk_session" not in _set_cookies(response)
     assert answers == [(401, True), (401, True)]
@@ -149,11 +151,7 @@ def test_wrong_password_gets_the_same_answer_as_an_unknown_email(console) -> Non
 def test_first_sign_in_sets_up_the_authenticator(console) -> None:
     login = add_staff_member(console, "newcomer", {Role.COUNSELLOR}, enrol=False)
     client = console_client(console)
-    page = client.get("/staff/login")
-    response = client.post(
-        "/staff/login",
-        data={"csrf": csrf_of(page.text), "email": login.email, "password": PASSWORD, "code": ""},
-    )
+    response = _post_sign_in(client, login.email)
     assert response.status_code == 200
     secret = re.search(r'id="totp-secret" dir="ltr">([^<]+)<', response.text).group(1)
     secret = secret.replace(" ", "")
@@ -174,24 +172,14 @@ def test_first_sign_in_sets_up_the_authenticator(console) -> None:
 
 def test_an_enrolled_account_cannot_skip_its_code(console) -> None:
     login = add_staff_member(console, "intake", {Role.INTAKE})
-    client = console_client(console)
-    page = client.get("/staff/login")
-    response = client.post(
-        "/staff/login",
-        data={"csrf": csrf_of(page.text), "email": login.email, "password": PASSWORD, "code": ""},
-    )
+    response = _post_sign_in(console_client(console), login.email)
     assert response.status_code == 401
     assert "totp-secret" not in response.text
 
 
 def test_sign_in_without_its_csrf_token_is_refused(console) -> None:
     login = add_staff_member(console, "intake", {Role.INTAKE})
-    client = console_client(console)
-    client.get("/staff/login")
-    response = client.post(
-        "/staff/login",
-        data={"csrf": "forged", "email": login.email, "password": PASSWORD, "code": login.code()},
-    )
+    response = _post_sign_in(console_client(console), login.email, code=login.code(), csrf="x")
     assert response.status_code == 403
     assert "__Host-hk_session" not in _set_cookies(response)
 
@@ -622,14 +610,6 @@ def test_times_are_shown_in_the_helplines_time_zone(console, clock) -> None:
     assert karachi in page and utc not in page  # Karachi is UTC+5
 
 
-def _first_sign_in(client, login):
-    page = client.get("/staff/login")
-    return client.post(
-        "/staff/login",
-        data={"csrf": csrf_of(page.text), "email": login.email, "password": PASSWORD, "code": ""},
-    )
-
-
 def test_a_password_alone_cannot_put_an_authenticator_on_an_account_waiting_for_one(
     console,
 ) -> None:
@@ -637,14 +617,14 @@ def test_a_password_alone_cannot_put_an_authenticator_on_an_account_waiting_for_
     replace it with one's own, in the console."""
     login = add_staff_member(console, "lawyer", {Role.LAWYER}, {Specialism.LEGAL})
     console.begin_totp_enrolment(console.system(), login.email)
-    response = _first_sign_in(console_client(console), login)
+    response = _post_sign_in(console_client(console), login.email)
     assert response.status_code == 401 and "totp-secret" not in response.text
 
 
 def test_the_first_sign_in_window_closes(console, clock) -> None:
     login = add_staff_member(console, "newcomer", {Role.INTAKE}, enrol=False)
     clock.now += timedelta(days=8)
-    response = _first_sign_in(console_client(console), login)
+    response = _post_sign_in(console_client(console), login.email)
     assert response.status_code == 401 and "totp-secret" not in response.text
 
 
@@ -706,12 +686,7 @@ def test_a_refused_referral_records_no_consent_and_shares_only_readable_sections
 
 
 def test_odd_sign_in_text_and_glass_on_an_erased_case_are_4xx(console) -> None:
-    client = console_client(console)
-    page = client.get("/staff/login")
-    response = client.post(
-        "/staff/login",
-        data={"csrf": csrf_of(page.text), "email": "a\x00@x.org", "password": "x" * 9, "code": "1"},
-    )
+    response = _post_sign_in(console_client(console), "a\x00@x.org", "x" * 9, "1")
     assert response.status_code == 401
     _, _, _, case = _caseworkers(console)
     other = add_staff_member(console, "other_lawyer", {Role.LAWYER}, {Specialism.LEGAL})
