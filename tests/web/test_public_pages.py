@@ -496,3 +496,15 @@ def test_checking_a_case_is_audited_and_erasure_ends_the_code(web) -> None:
     helpline.erase_case(helpline.system(), case.id)
     gone = _check(client, code)
     assert gone.status_code == 403 and "Replies from the helpline" not in gone.text
+
+
+def test_guessing_one_cases_passphrase_from_many_addresses_is_limited_too(web) -> None:
+    helpline, client = web  # [web] rate_limit = 6 in this fixture
+    code = _code(_submit(client).text)
+    app = client.app
+    answers = []
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        other = TestClient(app, base_url="https://testserver", client=(address, 50000))
+        answers += [_check(other, code, "a wrong guess").status_code for _ in range(3)]
+    # Each address stayed under its own limit; the code's limit stopped the seventh guess.
+    assert answers == [403] * 6 + [429] * 3

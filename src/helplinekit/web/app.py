@@ -42,6 +42,7 @@ from helplinekit.security.passwords import (
 from helplinekit.web.access import (
     MalformedCaseCode,
     hit_rate_limit,
+    normalise_case_code,
     receive_with_access,
     sent_replies,
 )
@@ -340,9 +341,14 @@ def create_app(helpline: Helpline) -> FastAPI:
             # No passphrase could match: refused before any lookup.
             return render("check.html", language, 400, error="invalid")
         try:
-            replies = sent_replies(ctx, fields.get("code", ""), passphrase)
+            code = normalise_case_code(fields.get("code", ""))
         except MalformedCaseCode:
             return render("check.html", language, 400, error="code")
+        # Also per code, whatever the address: guessing one case's passphrase from many
+        # addresses is held back too (known and unknown codes alike).
+        if hit_rate_limit(ctx, "check-code", code, limit=rate_limit, window=rate_window):
+            return render("error.html", language, 429, error="rate")
+        replies = sent_replies(ctx, code, passphrase)
         if replies is None:
             return render("check.html", language, 403, error="nomatch")
         return render("replies.html", language, replies=replies)
