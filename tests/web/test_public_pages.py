@@ -499,7 +499,7 @@ def test_checking_a_case_is_audited_and_erasure_ends_the_code(web) -> None:
 
 
 def test_guessing_one_cases_passphrase_from_many_addresses_is_limited_too(web) -> None:
-    helpline, client = web  # [web] rate_limit = 6 in this fixture
+    _, client = web  # [web] rate_limit = 6 in this fixture
     code = _code(_submit(client).text)
     app = client.app
     answers = []
