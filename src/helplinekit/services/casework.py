@@ -265,6 +265,25 @@ def _consent(
     )
 
 
+def _updated_consent(
+    old: Consent,
+    actor: Actor,
+    now: datetime,
+    *,
+    services: bool | None = None,
+    referral: bool | None = None,
+    statistics: bool | None = None,
+) -> Consent:
+    """``old`` with the choices given now (None leaves a choice as it was)."""
+    return _consent(
+        old.services if services is None else services,
+        old.referral if referral is None else referral,
+        old.anonymised_statistics if statistics is None else statistics,
+        actor,
+        now,
+    )
+
+
 def _rerun_on_unique_race(function: F) -> F:
     """Run the whole transaction again if a concurrent writer won a race for a unique row.
 
@@ -372,14 +391,14 @@ def record_contact(
         _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
         caller = uow.callers.get(case.caller_id)
         if any(v is not None for v in (consent_services, consent_referral, consent_statistics)):
-            old = caller.consent
             caller = caller.with_consent(
-                _consent(
-                    old.services if consent_services is None else consent_services,
-                    old.referral if consent_referral is None else consent_referral,
-                    old.anonymised_statistics if consent_statistics is None else consent_statistics,
+                _updated_consent(
+                    caller.consent,
                     actor,
                     now,
+                    services=consent_services,
+                    referral=consent_referral,
+                    statistics=consent_statistics,
                 )
             )
             uow.callers.update(caller)
@@ -416,13 +435,8 @@ def record_consent(
         case = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
         caller = uow.callers.get(case.caller_id)
-        old = caller.consent
-        consent = _consent(
-            old.services if services is None else services,
-            old.referral if referral is None else referral,
-            old.anonymised_statistics if statistics is None else statistics,
-            actor,
-            now,
+        consent = _updated_consent(
+            caller.consent, actor, now, services=services, referral=referral, statistics=statistics
         )
         uow.callers.update(caller.with_consent(consent))
         audit(
@@ -721,8 +735,7 @@ def propose_referral(
         caller = uow.callers.get(case.caller_id)
         consent = caller.consent
         if consent_given_now and not consent.referral:
-            old = caller.consent
-            consent = _consent(old.services, True, old.anonymised_statistics, actor, now)
+            consent = _updated_consent(consent, actor, now, referral=True)
         referral = Referral(
             case_id=case.id,
             partner_key=partner_key,

@@ -44,9 +44,6 @@ class FormData:
     def all(self, name: str) -> list[str]:
         return [value for key, value in self._pairs if key == name]
 
-    def names(self) -> set[str]:
-        return {key for key, _ in self._pairs}
-
 
 def content_type(request: Request) -> str:
     """The request's media type, lower case, without parameters (``charset=…``)."""
