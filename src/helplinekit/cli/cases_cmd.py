@@ -103,7 +103,7 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         actor = acting(helpline, acting_as)
         case = helpline.view_case(actor, reference)
         policy = helpline.context.policy
-        facts = {"status": case.status, "assignee_ids": case.assignee_ids}
+        facts = {"status": case.status, "assignments": case.assignments, "case_id": case.id}
         timeline = (
             helpline.read_timeline(actor, case.id)
             if policy.allows(actor, Action.CASE_READ_MESSAGES, **facts)

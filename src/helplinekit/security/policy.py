@@ -16,19 +16,23 @@ from typing import Any
 
 from attrs import field, frozen
 
-from helplinekit.domain import CaseStatus, NoteSection, Role, Specialist
+from helplinekit.domain import Assignment, CaseStatus, NoteSection, Role, Specialism, Specialist
 
 __all__ = [
+    "CONTENT_ROLES",
     "GRANTS",
     "INTAKE_STATUSES",
+    "ROLE_FOR_SPECIALISM",
     "SECTIONS",
     "AccessDenied",
     "Action",
     "Actor",
+    "AssignmentMatch",
     "Condition",
     "Policy",
     "PolicyError",
     "Scope",
+    "roles_of_assignment",
 ]
 
 
@@ -71,11 +75,17 @@ class Action(enum.StrEnum):
 
 
 class Condition(enum.StrEnum):
-    """When a grant applies to a case."""
+    """When a grant applies to a case.
+
+    An assignment counts only for the role it is in (see :func:`roles_of_assignment`), so
+    roles held together never lend each other their cases.
+    """
 
     ANY = "any"  # every case (or no case needed)
-    ASSIGNED = "assigned"  # the actor is assigned to the case
-    INTAKE = "intake"  # the case awaits intake (new or triaged), or the actor is assigned
+    ASSIGNED = "assigned"  # the actor is assigned to the case in this role
+    # The case awaits intake (new or triaged), or someone else assigned the actor to it: an
+    # intake agent who took a case from the intake queue keeps it only while it is there.
+    INTAKE = "intake"
 
 
 #: Statuses in which a case is in the intake queue.
@@ -90,6 +100,17 @@ _I, _L, _D, _C, _S, _A = (
     Role.ADMIN,
 )
 _caseworkers = (_L, _D, _C)
+
+#: The roles that read case content; a supervisor holding one of them could assign
+#: themselves any case, so the pair is refused unless the deployment opts in.
+CONTENT_ROLES = frozenset({_I, *_caseworkers})
+
+#: The specialist role an assignment for each specialism is in.
+ROLE_FOR_SPECIALISM: Mapping[Specialism, Role] = {
+    Specialism.LEGAL: _L,
+    Specialism.DIGITAL_SECURITY: _D,
+    Specialism.COUNSELLING: _C,
+}
 
 #: The whole policy: (role, action) -> condition. Anything not listed is denied.
 GRANTS: Mapping[tuple[Role, Action], Condition] = {
@@ -169,22 +190,50 @@ class Actor:
 
 
 @frozen
+class AssignmentMatch:
+    """Which of the actor's assignments count: one rule of a :class:`Scope`.
+
+    Attributes:
+        specialisms: assignments for these specialisms (``None`` in the set: an assignment
+            for no particular specialism); ``None``: for any specialism.
+        made_by_others: only assignments someone else made (not the actor themselves).
+    """
+
+    specialisms: frozenset[Specialism | None] | None = None
+    made_by_others: bool = False
+
+    def matches(self, assignment: Assignment, staff_id: uuid.UUID) -> bool:
+        if assignment.specialist_id != staff_id:
+            return False
+        if self.specialisms is not None and assignment.specialism not in self.specialisms:
+            return False
+        return not (self.made_by_others and assignment.assigned_by == staff_id)
+
+
+#: Every assignment of the actor counts.
+ANY_ASSIGNMENT = AssignmentMatch()
+
+
+@frozen
 class Scope:
     """The cases an actor may see, as data a repository turns into SQL.
 
     Attributes:
         everything: every case.
-        assigned_to: cases assigned to this staff id.
+        assigned_to: cases assigned to this staff id (by the rules in ``assignment_rules``).
         statuses: cases in these statuses.
         case_ids: cases granted one by one (break-the-glass).
-    A case is in scope when ``everything``, or it is assigned to ``assigned_to``, or its
-    status is in ``statuses``, or it is one of ``case_ids``. An empty scope matches nothing.
+        assignment_rules: which assignments to ``assigned_to`` count; empty means any.
+    A case is in scope when ``everything``, or it is assigned to ``assigned_to`` by an
+    assignment one of the rules matches, or its status is in ``statuses``, or it is one of
+    ``case_ids``. An empty scope matches nothing.
     """
 
     everything: bool = False
     assigned_to: uuid.UUID | None = None
     statuses: frozenset[CaseStatus] = field(factory=frozenset)
     case_ids: frozenset[uuid.UUID] = field(factory=frozenset)
+    assignment_rules: frozenset[AssignmentMatch] = field(factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -195,18 +244,69 @@ class Scope:
             and not self.case_ids
         )
 
+    @property
+    def rules(self) -> frozenset[AssignmentMatch]:
+        """The assignment rules, with "any assignment" spelt out."""
+        return self.assignment_rules or frozenset({ANY_ASSIGNMENT})
+
     def contains(
         self,
         status: CaseStatus,
-        assignee_ids: Iterable[uuid.UUID],
+        assignee_ids: Iterable[uuid.UUID] = (),
         case_id: uuid.UUID | None = None,
+        *,
+        assignments: Iterable[Assignment] | None = None,
     ) -> bool:
-        return (
-            self.everything
-            or (self.assigned_to is not None and self.assigned_to in set(assignee_ids))
-            or status in self.statuses
-            or (case_id is not None and case_id in self.case_ids)
+        """Whether a case is in scope. Pass the case's ``assignments`` (which say in what
+        role and by whom each was made); bare ``assignee_ids`` count as assignments for no
+        particular specialism, made by someone else."""
+        if self.everything or status in self.statuses:
+            return True
+        if case_id is not None and case_id in self.case_ids:
+            return True
+        if self.assigned_to is None:
+            return False
+        found = (
+            list(assignments)
+            if assignments is not None
+            else [Assignment(specialist_id=i) for i in assignee_ids]
         )
+        return any(rule.matches(a, self.assigned_to) for rule in self.rules for a in found)
+
+
+def roles_of_assignment(assignment: Assignment, roles: Iterable[Role]) -> frozenset[Role]:
+    """The roles of an account that one of its assignments is in.
+
+    An assignment for a specialism is in that specialism's role (a legal assignment makes
+    a lawyer of the case, never a counsellor). One for no specialism is an intake
+    assignment when the account does intake work, and otherwise an assignment in each of
+    its specialist roles (a lawyer who logged a call is that caller's lawyer). The intake
+    role counts every assignment someone else made (it reads only general notes), and none
+    the agent made themselves: a case taken from the intake queue is theirs while it waits
+    there, not after.
+    """
+    held = frozenset(roles)
+    found: set[Role] = set()
+    if assignment.specialism is not None:
+        found |= {ROLE_FOR_SPECIALISM[assignment.specialism]} & held
+    elif _I not in held:
+        found |= held & set(_caseworkers)
+    if _I in held and assignment.assigned_by != assignment.specialist_id:
+        found.add(_I)
+    return frozenset(found)
+
+
+def _assignment_rule(role: Role, held: frozenset[Role]) -> AssignmentMatch:
+    """The assignments of an account holding ``held`` that are in ``role``.
+
+    The SQL form of :func:`roles_of_assignment`, for one role.
+    """
+    if role is _I:
+        return AssignmentMatch(made_by_others=True)
+    specialisms: set[Specialism | None] = {s for s, r in ROLE_FOR_SPECIALISM.items() if r is role}
+    if _I not in held:
+        specialisms.add(None)
+    return AssignmentMatch(specialisms=frozenset(specialisms))
 
 
 class Policy:
@@ -252,20 +352,49 @@ class Policy:
         }
 
     def scope(self, actor: Actor, action: Action = Action.CASE_LIST) -> Scope:
-        """The cases on which ``actor`` may do ``action``."""
+        """The cases on which ``actor`` may do ``action``: the union of what each of the
+        actor's roles allows, each role counting only its own assignments."""
+        return self._scope(actor, action, actor.roles)
+
+    def _scope(self, actor: Actor, action: Action, roles: Iterable[Role]) -> Scope:
+        """The cases on which ``actor`` may do ``action`` through ``roles`` alone."""
         if actor.is_system:
             return Scope(everything=True)
         if actor.staff is not None and not actor.staff.active:
             return Scope()
-        conditions = self._conditions(actor, action)
-        if Condition.ANY in conditions:
+        held = actor.roles
+        by_role = {
+            role: self.grants[(role, action)] for role in roles if (role, action) in self.grants
+        }
+        if Condition.ANY in by_role.values():
             return Scope(everything=True)
-        assigned = bool(conditions & {Condition.ASSIGNED, Condition.INTAKE})
+        rules = frozenset(_assignment_rule(role, held) for role in by_role)
         return Scope(
-            assigned_to=actor.id if assigned else None,
-            statuses=INTAKE_STATUSES if Condition.INTAKE in conditions else frozenset(),
+            assigned_to=actor.id if rules else None,
+            statuses=INTAKE_STATUSES if Condition.INTAKE in by_role.values() else frozenset(),
             # A break-the-glass grant counts as an assignment, for what assignment allows.
-            case_ids=actor.grants if assigned else frozenset(),
+            case_ids=actor.grants if rules else frozenset(),
+            assignment_rules=rules,
+        )
+
+    def roles_on_case(
+        self,
+        actor: Actor,
+        action: Action,
+        *,
+        status: CaseStatus,
+        assignee_ids: Iterable[uuid.UUID] = (),
+        case_id: uuid.UUID | None = None,
+        assignments: Iterable[Assignment] | None = None,
+    ) -> frozenset[Role]:
+        """The actor's roles through which ``action`` is allowed on this case."""
+        found = list(assignments) if assignments is not None else None
+        return frozenset(
+            role
+            for role in actor.roles
+            if self._scope(actor, action, (role,)).contains(
+                status, assignee_ids, case_id, assignments=found
+            )
         )
 
     def allows(
@@ -277,15 +406,28 @@ class Policy:
         assignee_ids: Iterable[uuid.UUID] = (),
         section: NoteSection | None = None,
         case_id: uuid.UUID | None = None,
+        assignments: Iterable[Assignment] | None = None,
     ) -> bool:
-        """Whether ``actor`` may do ``action`` (on a case in ``status`` with those assignees)."""
-        if section is not None and section not in self.sections(actor):
-            return False
+        """Whether ``actor`` may do ``action`` (on a case in ``status`` with those
+        assignments). A note ``section`` must come with the role that gives the access: an
+        account holding intake and lawyer reads legal notes only where it is the lawyer."""
+        found = list(assignments) if assignments is not None else None
+        if section is not None:
+            if status is None:
+                return section in self.sections(actor) and self.scope(actor, action).everything
+            return section in self.sections_on(
+                actor,
+                action,
+                status=status,
+                assignee_ids=assignee_ids,
+                case_id=case_id,
+                assignments=found,
+            )
         scope = self.scope(actor, action)
         if status is None:
             # Actions that concern no particular case need an unconditional grant.
             return scope.everything
-        return scope.contains(status, assignee_ids, case_id)
+        return scope.contains(status, assignee_ids, case_id, assignments=found)
 
     def require(self, actor: Actor, action: Action, **case: Any) -> None:
         """Raise :class:`AccessDenied` unless :meth:`allows`."""
@@ -295,10 +437,40 @@ class Policy:
             raise AccessDenied(action, actor, why)
 
     def sections(self, actor: Actor) -> frozenset[NoteSection]:
-        """The note sections the actor's roles may read or write at all."""
+        """The note sections the actor's roles may read or write at all (on some case).
+
+        For one case use :meth:`sections_on`, which counts only the roles through which
+        the actor has that case.
+        """
         if actor.is_system:
             return frozenset(NoteSection)
         found: set[NoteSection] = set()
         for role in actor.roles:
+            found |= SECTIONS[role]
+        return frozenset(found)
+
+    def sections_on(
+        self,
+        actor: Actor,
+        action: Action = Action.NOTE_READ,
+        *,
+        status: CaseStatus,
+        assignee_ids: Iterable[uuid.UUID] = (),
+        case_id: uuid.UUID | None = None,
+        assignments: Iterable[Assignment] | None = None,
+    ) -> frozenset[NoteSection]:
+        """The note sections the actor may read (or write, with ``Action.NOTE_WRITE``) on
+        one case: those of the roles through which ``action`` is allowed there."""
+        if actor.is_system:
+            return frozenset(NoteSection)
+        found: set[NoteSection] = set()
+        for role in self.roles_on_case(
+            actor,
+            action,
+            status=status,
+            assignee_ids=assignee_ids,
+            case_id=case_id,
+            assignments=assignments,
+        ):
             found |= SECTIONS[role]
         return frozenset(found)

@@ -28,7 +28,7 @@ from helplinekit.domain import (
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
-from helplinekit.services.casework import TimelineEntry, _case, _require
+from helplinekit.services.casework import TimelineEntry, _case, _require, _sections
 from helplinekit.services.context import ServiceContext
 from helplinekit.services.legal import LegalOptions, build_options
 
@@ -99,7 +99,7 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
 
     def allows(action: Action) -> bool:
         return ctx.policy.allows(
-            current, action, status=case.status, assignee_ids=case.assignee_ids, case_id=case.id
+            current, action, status=case.status, assignments=case.assignments, case_id=case.id
         )
 
     if not allows(Action.CASE_VIEW):
@@ -109,7 +109,7 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
         # A staff member who may already read the case has no glass to break.
         allowed -= {Action.BREAK_GLASS}
     parts: dict[str, object] = {}
-    sections = ctx.policy.sections(current)
+    sections = _sections(ctx, actor, case)
     with ctx.database.uow(read_only=True) as uow:
         if Action.CASE_READ_MESSAGES in allowed:
             case = uow.cases.get(case.id)  # with its attributes: content may be read
@@ -129,7 +129,7 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
         if Action.NOTE_READ in allowed:
             parts["notes"] = tuple(uow.notes.for_case(case.id, sections))
             if Action.NOTE_WRITE in allowed:
-                parts["writable_sections"] = sections
+                parts["writable_sections"] = _sections(ctx, actor, case, Action.NOTE_WRITE)
         if Action.TASK_MANAGE in allowed:
             parts["tasks"] = tuple(uow.tasks.for_case(case.id))
         if Action.REFERRAL_MANAGE in allowed:

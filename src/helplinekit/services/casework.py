@@ -95,7 +95,23 @@ def _may_read_content(ctx: ServiceContext, actor: Actor, case: Case) -> bool:
         with_grants(ctx, actor),
         Action.CASE_READ_MESSAGES,
         status=case.status,
-        assignee_ids=case.assignee_ids,
+        assignments=case.assignments,
+        case_id=case.id,
+    )
+
+
+def _sections(
+    ctx: ServiceContext, actor: Actor, case: Case, action: Action = Action.NOTE_READ
+) -> frozenset[NoteSection]:
+    """The note sections the actor may read (or write) on this case: those of the roles
+    through which they have the case, never those of another role they hold."""
+    from helplinekit.services.break_glass import with_grants
+
+    return ctx.policy.sections_on(
+        with_grants(ctx, actor),
+        action,
+        status=case.status,
+        assignments=case.assignments,
         case_id=case.id,
     )
 
@@ -115,7 +131,7 @@ def _require(
             with_grants(ctx, actor),
             action,
             status=case.status,
-            assignee_ids=case.assignee_ids,
+            assignments=case.assignments,
             section=section,
             case_id=case.id,
         )
@@ -215,7 +231,7 @@ def read_notes(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> 
     with ctx.database.uow(read_only=True) as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.NOTE_READ, case, uow=uow)
-        sections = ctx.policy.sections(actor)
+        sections = _sections(ctx, actor, case)
         notes = uow.notes.for_case(case.id, sections)
     audit_now(
         ctx,
@@ -713,7 +729,7 @@ def propose_referral(
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref)
         _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
-        unreadable = sections - ctx.policy.sections(actor)
+        unreadable = sections - _sections(ctx, actor, case)
         if unreadable:
             names = sorted(section.value for section in unreadable)
             audit(

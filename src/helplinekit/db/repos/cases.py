@@ -24,7 +24,7 @@ from helplinekit.domain import (
     Specialism,
     format_case_reference,
 )
-from helplinekit.security.policy import Scope
+from helplinekit.security.policy import AssignmentMatch, Scope
 
 OWNER = "case"
 TABLE = "cases"
@@ -60,18 +60,36 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
         return CaseRow.id.is_not(None)
     parts: list[ColumnElement[bool]] = []
     if scope.assigned_to is not None:
-        parts.append(
-            CaseRow.id.in_(
-                select(AssignmentRow.case_id).where(
-                    AssignmentRow.specialist_id == scope.assigned_to
+        for rule in sorted(scope.rules, key=repr):
+            parts.append(
+                CaseRow.id.in_(
+                    select(AssignmentRow.case_id).where(
+                        AssignmentRow.specialist_id == scope.assigned_to,
+                        *_assignment_conditions(rule, scope.assigned_to),
+                    )
                 )
             )
-        )
     if scope.statuses:
         parts.append(CaseRow.status.in_(sorted(scope.statuses)))
     if scope.case_ids:
         parts.append(CaseRow.id.in_(sorted(scope.case_ids)))
     return or_(*parts) if parts else false()
+
+
+def _assignment_conditions(rule: AssignmentMatch, staff_id: uuid.UUID) -> list[ColumnElement[bool]]:
+    """SQL for one :class:`AssignmentMatch` (see ``AssignmentMatch.matches``)."""
+    conditions: list[ColumnElement[bool]] = []
+    if rule.specialisms is not None:
+        named = sorted(s.value for s in rule.specialisms if s is not None)
+        either = [AssignmentRow.specialism.in_(named)] if named else []
+        if None in rule.specialisms:
+            either.append(AssignmentRow.specialism.is_(None))
+        conditions.append(or_(*either) if either else false())
+    if rule.made_by_others:
+        conditions.append(
+            or_(AssignmentRow.assigned_by.is_(None), AssignmentRow.assigned_by != staff_id)
+        )
+    return conditions
 
 
 class CaseRepository(Repository):
@@ -260,7 +278,9 @@ class CaseRepository(Repository):
             case = self._to_domain(row, with_attributes=False, assignments=assignments)
             if with_attributes and (
                 content_scope is None
-                or content_scope.contains(case.status, case.assignee_ids, case.id)
+                or content_scope.contains(
+                    case.status, case_id=case.id, assignments=case.assignments
+                )
             ):
                 case = attrs.evolve(case, attributes=self._attributes(row))
             cases.append(case)
