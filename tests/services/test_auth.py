@@ -418,25 +418,40 @@ def test_a_disabled_account_cannot_sign_in(helpline, clock) -> None:
     helpline.authenticate(account.email, PASSWORD, code_at(account.secret, clock.now))
 
 
-def test_only_staff_managers_set_credentials(helpline, clock) -> None:
+def test_only_the_operator_sets_credentials(helpline, clock) -> None:
+    """An admin who could reset a colleague's password could sign in as them and read their
+    cases: passwords and authenticators are reset by the operator (the CLI) only."""
     lawyer = add_account(helpline, clock)
     admin = add_account(helpline, clock, "admin@h.org", roles=(Role.ADMIN,))
     as_lawyer = helpline.authenticate(lawyer.email, PASSWORD, code_at(lawyer.secret, clock.now))
     as_admin = helpline.authenticate(admin.email, PASSWORD, code_at(admin.secret, clock.now))
-    for call in (
-        lambda: helpline.set_password(as_lawyer, admin.email, "a new passphrase"),
-        lambda: helpline.begin_totp_enrolment(as_lawyer, admin.email),
-        lambda: helpline.disable_staff(as_lawyer, admin.email),
-    ):
-        with pytest.raises(AccessDenied):
-            call()
-    helpline.set_password(as_admin, lawyer.email, "a new passphrase")
+    for actor in (as_lawyer, as_admin):
+        for call in (
+            lambda a=actor: helpline.set_password(a, lawyer.email, "a new passphrase"),
+            lambda a=actor: helpline.begin_totp_enrolment(a, lawyer.email),
+            lambda a=actor: helpline.confirm_totp_enrolment(a, lawyer.email, "123456"),
+        ):
+            with pytest.raises(AccessDenied):
+                call()
+    with pytest.raises(AccessDenied):
+        helpline.disable_staff(as_lawyer, admin.email)
+    refused = [
+        e for e in audit_entries(helpline) if e.details.get("attempted") == "staff.credentials"
+    ]
+    assert len(refused) == 3  # the admin's three tries (the lawyer fails the manage check)
+    # The lawyer's password still works: nothing was changed.
+    clock.advance(30)
+    helpline.authenticate(lawyer.email, PASSWORD, code_at(lawyer.secret, clock.now))
+
+    helpline.set_password(helpline.system(), lawyer.email, "a new passphrase")
     clock.advance(30)
     with pytest.raises(AuthenticationFailed):
         helpline.authenticate(lawyer.email, PASSWORD, code_at(lawyer.secret, clock.now))
     helpline.authenticate(lawyer.email, "a new passphrase", code_at(lawyer.secret, clock.now))
     with pytest.raises(passwords.PasswordRejected):
-        helpline.set_password(as_admin, lawyer.email, "short")
+        helpline.set_password(helpline.system(), lawyer.email, "short")
+    # Admins still disable an account (e.g. one that was stolen).
+    assert helpline.disable_staff(as_admin, lawyer.email).active is False
 
 
 # -- concurrency ---------------------------------------------------------------------------

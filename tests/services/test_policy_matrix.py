@@ -37,7 +37,7 @@ from helplinekit.domain import (
     Specialism,
     Specialist,
 )
-from helplinekit.security.policy import AccessDenied, Actor
+from helplinekit.security.policy import AccessDenied, Actor, refused_pairs
 from helplinekit.services.actions import SERVICE_ACTIONS
 
 pytestmark = pytest.mark.database
@@ -100,6 +100,7 @@ propose_referral               -   -    -   Y    -   Y    -   Y    -   -    -   
 update_referral                -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 set_legal_hold                 -   -    -   Y    -   -    -   -    Y   Y    -   -    -    Y
 save_staff                     -   -    -   -    -   -    -   -    -   -    Y   Y    -    Y
+change_roles                   -   -    -   -    -   -    -   -    -   -    -   -    -    Y
 erase_case                     -   -    -   -    -   -    -   -    Y   Y    -   -    -    Y
 erase_caller                   -   -    -   -    -   -    -   -    Y   Y    -   -    -    Y
 break_glass                    Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    -
@@ -140,6 +141,7 @@ propose_referral               -   -    -   Y    -   Y    -   Y    -   -    -   
 update_referral                -   -    -   Y    -   Y    -   Y    -   -    -   -    -    Y
 set_legal_hold                 -   -    -   Y    -   -    -   -    Y   Y    -   -    -    Y
 save_staff                     -   -    -   -    -   -    -   -    -   -    Y   Y    -    Y
+change_roles                   -   -    -   -    -   -    -   -    -   -    -   -    -    Y
 erase_case                     -   -    -   -    -   -    -   -    Y   Y    -   -    -    Y
 erase_caller                   -   -    -   -    -   -    -   -    Y   Y    -   -    -    Y
 break_glass                    Y   Y    Y   Y    Y   Y    Y   Y    -   -    -   -    -    -
@@ -229,17 +231,23 @@ def add_staff(helpline: Helpline, labels: list[str] | None = None) -> Staff:
     records = {}
     for label in labels or list(STAFF):
         roles, specialism = STAFF[label]
-        records[label] = helpline.save_staff(
-            SYSTEM,
-            Specialist(
-                email=f"{label}@helpline.test",
-                display_name=label,
-                roles=roles,
-                specialisms={specialism} if specialism else set(),
-                languages=("en",),
-                capacity=1000,
-            ),
+        record = Specialist(
+            email=f"{label}@helpline.test",
+            display_name=label,
+            roles=roles,
+            specialisms={specialism} if specialism else set(),
+            languages=("en",),
+            capacity=1000,
         )
+        if refused_pairs(roles):
+            # The account holding every role predates the refusal of such pairs: stored as
+            # it stands, as an old account would be.
+            with helpline.context.database.uow() as uow:
+                uow.staff.save(record)
+                uow.commit()
+            records[label] = record
+        else:
+            records[label] = helpline.save_staff(SYSTEM, record)
     actors = {label: helpline.actor(f"{label}@helpline.test") for label in records}
     actors["system"] = SYSTEM
     return Staff(records, actors)
@@ -424,14 +432,35 @@ def _update_referral(
 def _save_staff(
     h: Helpline, a: Actor, case_id: uuid.UUID, t: Target, s: Staff
 ) -> Callable[[], Any]:
-    record = Specialist(
-        email=f"new-{uuid.uuid4().hex[:8]}@helpline.test",
-        display_name="new",
-        roles={Role.INTAKE},
-        languages=("en",),
-        capacity=5,
+    # An admin's part: an existing account's capacity (making accounts and changing roles
+    # are the operator's; see test_staff_roles.py).
+    record = h.save_staff(
+        SYSTEM,
+        Specialist(
+            email=f"new-{uuid.uuid4().hex[:8]}@helpline.test",
+            display_name="new",
+            roles={Role.INTAKE},
+            languages=("en",),
+            capacity=5,
+        ),
     )
-    return lambda: h.save_staff(a, record)
+    return lambda: h.save_staff(a, attrs.evolve(record, capacity=3))
+
+
+def _change_roles(
+    h: Helpline, a: Actor, case_id: uuid.UUID, t: Target, s: Staff
+) -> Callable[[], Any]:
+    record = h.save_staff(
+        SYSTEM,
+        Specialist(
+            email=f"new-{uuid.uuid4().hex[:8]}@helpline.test",
+            display_name="new",
+            roles={Role.INTAKE},
+            languages=("en",),
+            capacity=5,
+        ),
+    )
+    return lambda: h.change_roles(a, record.email, add=[Role.COUNSELLOR])
 
 
 EMERGENCY = "survivor calling in danger; her lawyer is away"
@@ -479,6 +508,7 @@ CALLS: dict[str, Prepare] = {
     "update_referral": _update_referral,
     "set_legal_hold": lambda h, a, c, t, s: lambda: h.set_legal_hold(a, c, True),
     "save_staff": _save_staff,
+    "change_roles": _change_roles,
     "erase_case": lambda h, a, c, t, s: lambda: h.erase_case(a, c),
     "erase_caller": lambda h, a, c, t, s: lambda: h.erase_caller(a, c),
     "break_glass": lambda h, a, c, t, s: lambda: h.break_glass(a, c, EMERGENCY, minutes=30),

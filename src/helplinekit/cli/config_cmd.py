@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from helplinekit.services.staff_checks import StaffFindings
 
 from helplinekit.cli.options import config_option
 
@@ -43,6 +49,10 @@ def check(state: object, config_path: str | None) -> None:
             provider.blind_index_key()
         except KeyUnavailable as error:
             problems.append(f"keys: {error}")
+    if not problems:
+        findings = _staff_findings(state, helpline)
+        problems.extend(findings.problems)
+        warnings.extend(findings.warnings)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if problems:
@@ -54,3 +64,17 @@ def check(state: object, config_path: str | None) -> None:
         f"channels {', '.join(helpline.channels.enabled)}; languages "
         f"{', '.join(helpline.languages.enabled)}; jurisdiction {helpline.jurisdiction}."
     )
+
+
+def _staff_findings(state: object, config: object) -> StaffFindings:
+    """What the staff accounts hold, when the database is there to ask (a SQLite file not yet
+    created has no staff, and checking the configuration must not create it)."""
+    from helplinekit.api import Helpline
+    from helplinekit.db.engine import normalise_url
+    from helplinekit.services.staff_checks import StaffFindings, check_staff
+
+    url = normalise_url(config.database_url)  # type: ignore[attr-defined]
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return StaffFindings()
+    with Helpline.open(config, pm=state.pm) as helpline:  # type: ignore[attr-defined]
+        return check_staff(helpline.context)

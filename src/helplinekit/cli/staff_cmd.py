@@ -127,6 +127,7 @@ def add(
     """
     from helplinekit.cli.helpers import open_helpline, prompt_new_password
     from helplinekit.domain import DomainError, Role, Specialism, Specialist
+    from helplinekit.services.casework import refuse_role_pairs
 
     with open_helpline(state, config_path) as helpline:
         unknown = [tag for tag in languages if tag not in helpline.config.languages.enabled]
@@ -149,6 +150,8 @@ def add(
                 raise DomainError(
                     f"A staff member with the email {specialist.email!r} already exists."
                 )
+        # Refused before anyone types a password for an account that will not be made.
+        refuse_role_pairs(helpline.context, specialist.roles)
         password = prompt_new_password(specialist.email, password_stdin)
         system = helpline.system()
         helpline.save_staff(system, specialist)
@@ -228,6 +231,62 @@ def enable(state: object, email: str, config_path: str | None) -> None:
     with open_helpline(state, config_path) as helpline:
         person = helpline.enable_staff(helpline.system(), email)
     click.echo(f"Enabled {person.email}.")
+
+
+@staff.command()
+@click.argument("email")
+@click.option(
+    "--add",
+    "added",
+    multiple=True,
+    type=LazyChoice(enum_values("helplinekit.domain", "Role"), case_sensitive=True),
+    help="A role to give; repeat for several.",
+)
+@click.option(
+    "--remove",
+    "removed",
+    multiple=True,
+    type=LazyChoice(enum_values("helplinekit.domain", "Role"), case_sensitive=True),
+    help="A role to take away; repeat for several.",
+)
+@config_option
+@click.pass_obj
+def roles(
+    state: object,
+    email: str,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+    config_path: str | None,
+) -> None:
+    """Give a staff member roles or take them away (audited as the operator).
+
+    Only the operator changes roles, here on the server: no staff account can change its
+    own or anyone else's, admins included. The account is signed out everywhere, so its
+    next sign-in starts with the new roles.
+    """
+    from helplinekit.cli.helpers import open_helpline
+    from helplinekit.domain import Role
+
+    if not added and not removed:
+        raise click.UsageError("Name a role to give (--add ROLE) or take away (--remove ROLE).")
+    with open_helpline(state, config_path) as helpline:
+        before = helpline.context
+        with before.database.uow(read_only=True) as uow:
+            person = uow.staff.by_email(email.strip().lower())
+        old_roles = person.roles if person is not None else frozenset()
+        changed = helpline.change_roles(
+            helpline.system(),
+            email,
+            add=[Role(name) for name in added],
+            remove=[Role(name) for name in removed],
+        )
+    if changed.roles == old_roles:
+        click.echo(f"{changed.email} already has those roles: {', '.join(sorted(changed.roles))}.")
+        return
+    click.echo(
+        f"{changed.email} now has the roles {', '.join(sorted(changed.roles))}; they were "
+        "signed out and sign in again to use them."
+    )
 
 
 @staff.command("set-password")

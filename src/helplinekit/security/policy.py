@@ -32,6 +32,8 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Scope",
+    "pair_name",
+    "refused_pairs",
     "roles_of_assignment",
 ]
 
@@ -309,23 +311,60 @@ def _assignment_rule(role: Role, held: frozenset[Role]) -> AssignmentMatch:
     return AssignmentMatch(specialisms=frozenset(specialisms))
 
 
-class Policy:
-    """The fixed policy, minus whatever the deployment denied."""
+RolePair = frozenset[Role]
 
-    def __init__(self, denied: Iterable[tuple[Role, Action]] = ()) -> None:
+
+def refused_pairs(roles: Iterable[Role]) -> list[RolePair]:
+    """The pairs among ``roles`` that one account may hold only where the deployment opts in:
+    a supervisor (who assigns every case) with a role that reads case content."""
+    held = frozenset(roles)
+    if _S not in held:
+        return []
+    return [frozenset({_S, role}) for role in sorted(held & CONTENT_ROLES)]
+
+
+def pair_name(pair: RolePair) -> str:
+    """``supervisor+lawyer``: the supervisor first, as ``allow_role_pairs`` spells it."""
+    return "+".join(sorted((role.value for role in pair), key=lambda name: name != "supervisor"))
+
+
+class Policy:
+    """The fixed policy, minus whatever the deployment denied.
+
+    Attributes:
+        denied: the (role, action) grants the deployment took away.
+        allowed_pairs: refused role pairs the deployment lets one account hold
+            (``[policy] allow_role_pairs``).
+    """
+
+    def __init__(
+        self,
+        denied: Iterable[tuple[Role, Action]] = (),
+        allowed_pairs: Iterable[RolePair] = (),
+    ) -> None:
         self.denied = frozenset(denied)
+        self.allowed_pairs = frozenset(allowed_pairs)
         self.grants = {key: value for key, value in GRANTS.items() if key not in self.denied}
+
+    def refused_role_pairs(self, roles: Iterable[Role]) -> list[RolePair]:
+        """The pairs among ``roles`` this deployment does not let one account hold."""
+        return [pair for pair in refused_pairs(roles) if pair not in self.allowed_pairs]
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any] | None) -> Policy:
-        """Build from ``[policy]``: ``deny = ["role:action", …]``. Unknown names fail."""
+        """Build from ``[policy]``: ``deny = ["role:action", …]`` tightens the policy and
+        ``allow_role_pairs = ["supervisor+lawyer", …]`` lets one account hold a pair that is
+        otherwise refused (the only loosening, and only by naming the pair). Unknown names
+        fail."""
         table = dict(table or {})
-        unknown_keys = sorted(set(table) - {"deny"})
+        unknown_keys = sorted(set(table) - {"deny", "allow_role_pairs"})
         if unknown_keys:
             raise PolicyError(
-                f"[policy] has an unknown setting {unknown_keys[0]!r}; the only setting is "
-                "'deny', a list of \"role:action\" grants to remove."
+                f"[policy] has an unknown setting {unknown_keys[0]!r}; the only settings are "
+                "'deny', a list of \"role:action\" grants to remove, and 'allow_role_pairs', "
+                'a list of role pairs one account may hold (e.g. "supervisor+lawyer").'
             )
+        pairs = [_role_pair(entry) for entry in table.get("allow_role_pairs", [])]
         denied = []
         for entry in table.get("deny", []):
             role_name, _, action_name = str(entry).partition(":")
@@ -344,7 +383,7 @@ class Policy:
                     f"actions: {', '.join(a.value for a in Action)}."
                 ) from None
             denied.append((role, action))
-        return cls(denied)
+        return cls(denied, pairs)
 
     def _conditions(self, actor: Actor, action: Action) -> set[Condition]:
         return {
@@ -474,3 +513,27 @@ class Policy:
         ):
             found |= SECTIONS[role]
         return frozenset(found)
+
+
+def _role_pair(entry: object) -> RolePair:
+    """A ``[policy] allow_role_pairs`` entry ("supervisor+lawyer"), or PolicyError."""
+    names = str(entry).split("+")
+    refusable = ", ".join(sorted(pair_name(frozenset({_S, role})) for role in CONTENT_ROLES))
+    if len(names) != 2:
+        raise PolicyError(
+            f"[policy] allow_role_pairs entry {entry!r} is not a pair of roles; write it as "
+            f'"supervisor+lawyer" (pairs that can be allowed: {refusable}).'
+        )
+    try:
+        pair = frozenset(Role(name.strip()) for name in names)
+    except ValueError:
+        raise PolicyError(
+            f"[policy] allow_role_pairs entry {entry!r} names an unknown role; roles: "
+            f"{', '.join(r.value for r in Role)}."
+        ) from None
+    if pair not in refused_pairs(pair):
+        raise PolicyError(
+            f"[policy] allow_role_pairs entry {entry!r} is not a refused pair, so there is "
+            f"nothing to allow (pairs that can be allowed: {refusable})."
+        )
+    return pair

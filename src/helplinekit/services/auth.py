@@ -13,8 +13,9 @@ wait is refused without looking at the password (:class:`LoginThrottled`, which 
 to wait). Nothing ever locks an account for good: the wait is capped, a success resets the
 count, and failures are forgotten :data:`FAILURES_FORGOTTEN_AFTER` after the last one.
 
-Setting a password, issuing and confirming a TOTP secret, and disabling or enabling an account
-need :attr:`Action.STAFF_MANAGE` (admins, and the operator acting as the system).
+Setting a password and issuing or confirming a TOTP secret are the operator's (the system
+actor's, from the CLI on the server); disabling or enabling an account needs
+:attr:`Action.STAFF_MANAGE` (admins, and the operator).
 """
 
 from __future__ import annotations
@@ -361,6 +362,26 @@ def _require_manage(ctx: ServiceContext, actor: Actor) -> None:
         raise
 
 
+def _require_operator(ctx: ServiceContext, actor: Actor) -> None:
+    """Credentials are set by the operator on the server, never from a staff account.
+
+    An admin who could reset a colleague's password or authenticator could sign in as that
+    colleague and read their cases; the operator's CLI (``helplinekit staff set-password``,
+    ``staff enrol-totp``, ``staff add --totp-at-first-sign-in``) is audited as the
+    operator's system user instead. Chosen over a second admin's approval in the console:
+    small helplines often have one admin, and the operator already holds the keys.
+    """
+    _require_manage(ctx, actor)
+    if not actor.is_system:
+        audit_now(ctx, actor, "access.denied", "staff", None, attempted="staff.credentials")
+        raise AccessDenied(
+            Action.STAFF_MANAGE,
+            actor,
+            "passwords and authenticators are reset by the operator on the server, with "
+            "'helplinekit staff set-password' or 'helplinekit staff enrol-totp'",
+        )
+
+
 def _staff(uow: UnitOfWork, email: str) -> Specialist:
     staff = uow.staff.by_email(email)
     if staff is None:
@@ -375,7 +396,7 @@ def set_password(ctx: ServiceContext, actor: Actor, email: str, password: str) -
 
     :raises PasswordRejected: shorter than 8 or longer than 1024 characters.
     """
-    _require_manage(ctx, actor)
+    _require_operator(ctx, actor)
     password_hash = passwords.hash_password(password)
     with ctx.database.uow() as uow:
         staff = _staff(uow, email)
@@ -391,7 +412,7 @@ def begin_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str) -> TotpE
     Any previous secret and recovery codes stop working at once; until the new secret is
     confirmed with :func:`confirm_totp_enrolment` the account cannot sign in.
     """
-    _require_manage(ctx, actor)
+    _require_operator(ctx, actor)
     secret = passwords.new_totp_secret()
     codes = passwords.new_recovery_codes()
     with ctx.database.uow() as uow:
@@ -416,7 +437,7 @@ def allow_first_sign_in(
     For ``days`` days, or until they do. Whoever has the password in that time could set up
     their own, so the password should be handed over in person. Returns the deadline.
     """
-    _require_manage(ctx, actor)
+    _require_operator(ctx, actor)
     if not 1 <= days <= 30:
         raise DomainError(f"A first sign-in can be allowed for 1 to 30 days, not {days}.")
     until = ctx.clock() + timedelta(days=days)
@@ -439,7 +460,7 @@ def confirm_totp_enrolment(ctx: ServiceContext, actor: Actor, email: str, code: 
 
     :raises EnrolmentCodeRejected: the code is not valid for the new secret now.
     """
-    _require_manage(ctx, actor)
+    _require_operator(ctx, actor)
     now = ctx.clock()
     with ctx.database.uow() as uow:
         staff = _staff(uow, email)

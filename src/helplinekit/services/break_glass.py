@@ -157,9 +157,45 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
         row = uow.session.get(BreakGlassRow, grant_id)
         if row is None:
             raise DomainError(f"There is no break-the-glass grant {grant_id}.")
+        if row.staff_id == actor.id:
+            # Four eyes: whoever broke the glass cannot be the one who says it was fine.
+            uow.rollback()
+            audit(
+                ctx,
+                uow,
+                actor,
+                "access.denied",
+                "case",
+                row.case_id,
+                attempted="break_glass.review_own",
+            )
+            uow.commit()
+            raise AccessDenied(
+                Action.BREAK_GLASS_REVIEW,
+                actor,
+                "you broke the glass on this case yourself; another supervisor reviews it",
+            )
+        if row.reviewed_at is not None:
+            return
         row.reviewed_by, row.reviewed_at = actor.id, ctx.clock()
         audit(ctx, uow, actor, "break_glass.review", "case", row.case_id)
         uow.commit()
+
+
+def reviewers(ctx: ServiceContext) -> int:
+    """How many active accounts may review break-the-glass grants.
+
+    With fewer than two, a supervisor who also breaks the glass (an allowed role pair) has
+    nobody to review their grants: ``config check`` and the review page warn.
+    """
+    with ctx.database.uow(read_only=True) as uow:
+        people = uow.staff.active()
+    probe = Actor.system()
+    return sum(
+        1
+        for person in people
+        if ctx.policy.allows(attrs.evolve(probe, staff=person), Action.BREAK_GLASS_REVIEW)
+    )
 
 
 def _case_row(uow: object, case_ref: uuid.UUID | str) -> CaseRow:

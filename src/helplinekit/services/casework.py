@@ -35,6 +35,7 @@ from helplinekit.domain import (
     Referral,
     ReferralStatus,
     RiskLevel,
+    Role,
     SafeContactMethod,
     Specialism,
     Specialist,
@@ -42,7 +43,7 @@ from helplinekit.domain import (
     TaskKind,
 )
 from helplinekit.domain.references import CASE_REFERENCE_RE
-from helplinekit.security.policy import AccessDenied, Action, Actor
+from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, audit_now, require_audited
 from helplinekit.services.context import ServiceContext
@@ -364,9 +365,9 @@ def open_case_from_contact(
             language=language or ctx.config.languages.default,
             attributes=CaseAttributes(first_contact_channel=channel),
             opened_at=now,
-            assignments=(Assignment(specialist_id=actor.id, assigned_at=now, assigned_by=actor.id),)
-            if actor.id
-            else (),
+            # The staff member who took the call owns the case, assigned automatically (not
+            # a self-assignment from a queue, which lapses when the case leaves intake).
+            assignments=(Assignment(specialist_id=actor.id, assigned_at=now),) if actor.id else (),
         )
         uow.cases.add(case)
         contact = Contact(
@@ -524,6 +525,48 @@ def triage_case(
     return route(ctx, after.id)
 
 
+def _require_ordinary_self_assignment(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    case: Case,
+    specialism: Specialism | None,
+) -> None:
+    """Let staff assign themselves only as ordinary work: an intake agent taking a case
+    from the intake queue, as the intake agent. Any other self-assignment would widen the
+    actor's own access (another specialism's notes, a supervisor's every case, a case kept
+    after it leaves intake), so it goes through break-the-glass: a reason, a time limit and
+    a second person's review."""
+    roles = actor.roles
+    ordinary = (
+        Role.INTAKE in roles
+        and Role.SUPERVISOR not in roles
+        and specialism is None
+        and case.status in INTAKE_STATUSES
+    )
+    if ordinary:
+        return
+    uow.rollback()
+    audit(
+        ctx,
+        uow,
+        actor,
+        "access.denied",
+        "case",
+        case.id,
+        attempted="case.assign_self",
+        specialism=specialism.value if specialism else None,
+    )
+    uow.commit()
+    raise AccessDenied(
+        Action.CASE_ASSIGN,
+        actor,
+        "assigning yourself this way would widen your own access; ask a supervisor to assign "
+        "you, or, in an emergency, break the glass on the case page (a written reason, a time "
+        "limit, and a review by another supervisor)",
+    )
+
+
 @service_action(Action.CASE_ASSIGN)
 def assign(
     ctx: ServiceContext,
@@ -535,6 +578,8 @@ def assign(
     with ctx.database.uow() as uow:
         before = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.CASE_ASSIGN, before, uow=uow)
+        if actor.id is not None and specialist_id == actor.id:
+            _require_ordinary_self_assignment(ctx, uow, actor, before, specialism)
         specialist = uow.staff.get(specialist_id)
         if not specialist.active:
             raise DomainError(f"Staff member {specialist_id} is not active; activate them first.")
@@ -821,12 +866,46 @@ def set_legal_hold(
 
 @service_action(Action.STAFF_MANAGE)
 def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Specialist:
-    """Create or update a staff record (roles, specialisms, languages, capacity)."""
+    """Create or update a staff record (roles, specialisms, languages, capacity).
+
+    Accounts are created, and roles changed, only by the operator on the server (the system
+    actor: ``helplinekit staff add`` and ``helplinekit staff roles``): an admin who could
+    give an account a role could give themselves one, and read cases through it. Admins
+    may change the rest of an existing record. A supervisor holding a role that reads case
+    content is refused unless ``[policy] allow_role_pairs`` names the pair; an account that
+    already holds such a pair keeps working while its roles stay as they are.
+    """
     require_audited(ctx, actor, Action.STAFF_MANAGE)
     with ctx.database.uow() as uow:
         existing = uow.staff.by_email(specialist.email)
         if existing is not None and existing.id != specialist.id:
             raise DomainError(f"A staff member with the email {specialist.email!r} already exists.")
+        if existing is None:
+            try:
+                existing = uow.staff.get(specialist.id)
+            except LookupError:
+                existing = None
+        roles_change = existing is None or existing.roles != specialist.roles
+        if roles_change and not actor.is_system:
+            why = (
+                "new staff accounts are added by the operator on the server "
+                "('helplinekit staff add')"
+                if existing is None
+                else "roles change only with 'helplinekit staff roles' on the server"
+            )
+            audit(
+                ctx,
+                uow,
+                actor,
+                "access.denied",
+                "staff",
+                specialist.id,
+                attempted="staff.roles" if existing is not None else "staff.add",
+            )
+            uow.commit()
+            raise AccessDenied(Action.STAFF_MANAGE, actor, why)
+        if roles_change:
+            refuse_role_pairs(ctx, specialist.roles)
         uow.staff.save(specialist)
         audit(
             ctx,
@@ -835,8 +914,80 @@ def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Spe
             "staff.save",
             "staff",
             specialist.id,
-            roles=[r.value for r in specialist.roles],
+            roles=[r.value for r in sorted(specialist.roles)],
             active=specialist.active,
         )
         uow.commit()
     return specialist
+
+
+def refuse_role_pairs(ctx: ServiceContext, roles: Iterable[Role]) -> None:
+    from helplinekit.security.policy import pair_name
+
+    refused = ctx.policy.refused_role_pairs(roles)
+    if refused:
+        name = pair_name(refused[0])
+        raise DomainError(
+            f"One account may not be both {' and '.join(name.split('+'))}: a supervisor "
+            "assigns every case, so with a role that reads case content they could open any "
+            "case. Use two accounts, or, if your helpline is too small for that, allow the "
+            f'pair in helpline.toml: [policy] allow_role_pairs = ["{name}"].'
+        )
+
+
+@service_action(Action.STAFF_MANAGE)
+def change_roles(
+    ctx: ServiceContext,
+    actor: Actor,
+    email: str,
+    *,
+    add: Iterable[Role] = (),
+    remove: Iterable[Role] = (),
+) -> Specialist:
+    """Give a staff member roles and take others away: the operator's job, on the server.
+
+    No staff account may change roles, its own or anyone's (admins included). The account's
+    sessions end, so the new roles apply from its next sign-in as well as at once.
+    """
+    if not actor.is_system:
+        audit_now(ctx, actor, "access.denied", "staff", None, attempted="staff.roles")
+        raise AccessDenied(
+            Action.STAFF_MANAGE, actor, "roles change only with 'helplinekit staff roles'"
+        )
+    added, removed = frozenset(add), frozenset(remove)
+    both = added & removed
+    if both:
+        raise DomainError(
+            f"Role {sorted(both)[0].value!r} is both added and removed; name it once."
+        )
+    with ctx.database.uow() as uow:
+        person = uow.staff.by_email(email.strip().lower())
+        if person is None:
+            raise NotFound(
+                f"No staff member has the email {email!r}; 'helplinekit staff list' shows who does."
+            )
+        roles = (person.roles | added) - removed
+        if not roles:
+            raise DomainError(
+                f"{person.email} would be left with no role; add one with --add, or disable "
+                "the account with 'helplinekit staff disable'."
+            )
+        if roles == person.roles:
+            return person
+        refuse_role_pairs(ctx, roles)
+        changed = attrs.evolve(person, roles=roles)
+        uow.staff.save(changed)
+        uow.staff.end_sessions(person.id)
+        audit(
+            ctx,
+            uow,
+            actor,
+            "staff.roles",
+            "staff",
+            person.id,
+            added=sorted(r.value for r in roles - person.roles),
+            removed=sorted(r.value for r in person.roles - roles),
+            roles=sorted(r.value for r in roles),
+        )
+        uow.commit()
+    return changed

@@ -61,7 +61,12 @@ from helplinekit.services.auth import (
     confirm_first_sign_in,
     first_sign_in_secret,
 )
-from helplinekit.services.break_glass import break_glass, list_break_glass, review_break_glass
+from helplinekit.services.break_glass import (
+    break_glass,
+    list_break_glass,
+    review_break_glass,
+    reviewers,
+)
 from helplinekit.web.http import BodyTooLarge, FormData, jinja_environment, read_form
 
 if TYPE_CHECKING:
@@ -943,6 +948,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             session=session,
             grants=grants,
             names=sessions.staff_names(ctx),
+            lone_reviewer=reviewers(ctx) < 2,
         )
 
     @router.post("/break-glass/{grant_id}/reviewed")
