@@ -8,7 +8,7 @@ import pytest
 
 from helplinekit import hookimpl
 from helplinekit.contracts import InboundMessage, InboundRequest
-from helplinekit.domain import CaseStatus, RiskLevel, parse_urn
+from helplinekit.domain import CaseStatus, DomainError, RiskLevel, parse_urn
 
 pytestmark = pytest.mark.database
 
@@ -80,11 +80,27 @@ def test_web_form_double_submit_is_stored_once(helpline) -> None:
     assert [r.stored for r in results] == [True, False, False]
 
 
-def test_web_form_safe_channel_gives_staff_a_callback_task(helpline) -> None:
+def test_web_form_safe_channel_is_called_only_once_confirmed(helpline) -> None:
+    """Anyone can type anyone's number into the public form: staff confirm it with the
+    survivor first, and only then is there a task to call it."""
     request = web_form_request(helpline, "call me", safe_contact="tel:+923001112223")
     (result,) = helpline.receive("web.form", request).results
-    tasks = helpline.list_tasks(helpline.system(), result.case_id)
-    assert [t.kind.value for t in tasks] == ["callback"]
+    system = helpline.system()
+    tasks = helpline.list_tasks(system, result.case_id)
+    assert [t.kind.value for t in tasks] == ["follow_up"]
+    assert "Do not call or write to it before" in tasks[0].title
+    (method,) = helpline.open_case_page(system, result.case_id).safe_contact_methods
+    assert method.confirmed is False
+
+    helpline.confirm_safe_contact(system, result.case_id, "tel:+923001112223")
+    tasks = helpline.list_tasks(system, result.case_id)
+    assert sorted(t.kind.value for t in tasks) == ["callback", "follow_up"]
+    (method,) = helpline.open_case_page(system, result.case_id).safe_contact_methods
+    assert method.confirmed is True
+    with pytest.raises(DomainError, match="already confirmed"):
+        helpline.confirm_safe_contact(system, result.case_id, "tel:+923001112223")
+    with pytest.raises(DomainError, match="not one of this case's safe contact methods"):
+        helpline.confirm_safe_contact(system, result.case_id, "tel:+923009999999")
 
 
 def test_triage_sets_risk_jurisdiction_and_status(helpline) -> None:

@@ -51,6 +51,7 @@ POST /staff/cases/new                             -   Y   Y   Y   Y   Y   -   -
 GET /staff/cases/{ref}                            -   -   Y   -   Y   Y   Y   -
 POST /staff/cases/{ref}/call                      -   -   Y   -   Y   Y   -   -
 POST /staff/cases/{ref}/consent                   -   -   Y   -   Y   Y   -   -
+POST /staff/cases/{ref}/safe-contacts/confirm     -   -   Y   -   Y   Y   -   -
 POST /staff/cases/{ref}/notes                     -   -   Y   -   Y   Y   -   -
 POST /staff/cases/{ref}/reply                     -   -   Y   -   Y   Y   -   -
 POST /staff/cases/{ref}/triage                    -   -   Y   -   Y   Y   Y   -
@@ -112,7 +113,13 @@ def test_the_table_names_every_console_route(helpline) -> None:
 
 def _web_form_case(helpline: Helpline) -> uuid.UUID:
     token = helpline.context.channels["web.form"].issue_token()
-    body = urlencode({"token": token, "message": "someone is posting my photos"}).encode()
+    body = urlencode(
+        {
+            "token": token,
+            "message": "someone is posting my photos",
+            "safe_contact": "tel:+923001234567",
+        }
+    ).encode()
     request = InboundRequest(
         method="POST",
         url="https://testserver/form",
@@ -186,6 +193,7 @@ def _form_for(world: World, method: str, path: str, ref: str) -> tuple[str, dict
         "/staff/cases/new": {"kind": "call", "summary": "a walk-in call", "language": "en"},
         "/staff/cases/{ref}/call": {"kind": "call", "summary": "called again"},
         "/staff/cases/{ref}/consent": {"consent_services": "yes"},
+        "/staff/cases/{ref}/safe-contacts/confirm": {"urn": "tel:+923001234567"},
         "/staff/cases/{ref}/notes": {"section": "general", "body": "spoke to her"},
         "/staff/cases/{ref}/reply": {"body": "We can help."},
         "/staff/cases/{ref}/triage": {"category": "NCII_SHARED", "risk": "high"},

@@ -143,6 +143,12 @@ class CaseRow(Base):
     opened_at: Mapped[timestamp]
     closed_at: Mapped[timestamp | None]
     updated_at: Mapped[timestamp]
+    # Consent belongs to the case (migration 0005 copied each caller's onto their cases).
+    consent_services: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_referral: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_statistics: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_at: Mapped[timestamp | None]
+    consent_recorded_by: Mapped[uuid.UUID | None]
 
 
 class AssignmentRow(Base):

@@ -34,7 +34,7 @@ from helplinekit.domain._validation import (
 )
 from helplinekit.domain.errors import CaseOnLegalHold, DomainError, InvalidValue
 from helplinekit.domain.lifecycle import CaseStatus, check_transition
-from helplinekit.domain.people import Specialism
+from helplinekit.domain.people import Consent, Specialism
 from helplinekit.domain.references import (
     CASE_REFERENCE_RE,
     REFERENCE_FORM,
@@ -215,6 +215,9 @@ class Case:
         assignments: Who works on the case, for which specialism.
         needs_manual_triage: Set when automatic triage failed, so a person looks at it.
         legal_hold: While set, the case may not be erased.
+        consent: What the survivor consented to for this case. Consent given on one case
+            never changes another: the same person may be a different caller to staff
+            who cannot see their other cases.
         opened_at: When the case was opened.
         closed_at: When it was closed; set only for closed (or erased) cases.
     """
@@ -260,6 +263,7 @@ class Case:
         on_setattr=setters.frozen,
         validator=[optional_aware_datetime, _closed_after_opened, _closed_at_matches_status],
     )
+    consent: Consent = field(factory=Consent, validator=validators.instance_of(Consent))
 
     @property
     def is_open(self) -> bool:

@@ -139,11 +139,19 @@ class SafeContactMethod:
         urn: The contact point.
         note: The caller's conditions (e.g. "only after 6pm"). Sensitive: hidden from repr.
         safe_to_leave_message: Whether a voicemail or unanswered message is safe to leave.
+        case_id: The case on which it was recorded (``None``: recorded before cases kept
+            their own, shown with the caller's first case). It is shown only on that case, or
+            to staff who may read that case.
+        confirmed: Whether staff confirmed it with the survivor. One typed into the public
+            form is not (anyone can type anyone's number): nobody calls it until a staff
+            member has asked the survivor.
     """
 
     urn: URN = field(validator=validators.instance_of(URN))
     note: str = field(default="", repr=False, validator=validators.instance_of(str))
     safe_to_leave_message: bool = field(default=False, validator=validators.instance_of(bool))
+    case_id: uuid.UUID | None = field(default=None, validator=optional_uuid)
+    confirmed: bool = field(default=True, validator=validators.instance_of(bool))
 
 
 def _statistics_need_consent(instance: Caller, attribute: Attribute[Any], value: object) -> None:

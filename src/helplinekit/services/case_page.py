@@ -28,9 +28,16 @@ from helplinekit.domain import (
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
-from helplinekit.services.casework import TimelineEntry, _case, _require, _sections
+from helplinekit.services.casework import (
+    TimelineEntry,
+    _case,
+    _require,
+    _sections,
+    safe_contacts_shown,
+)
 from helplinekit.services.context import ServiceContext
 from helplinekit.services.legal import LegalOptions, build_options
+from helplinekit.services.matching import visible_cases_of_caller
 
 __all__ = ["CasePage", "open_case_page"]
 
@@ -66,8 +73,11 @@ class CasePage:
         writable_sections: the sections the actor may write notes in.
         tasks, referrals: the case's tasks and referrals.
         legal: legal options from the jurisdiction plugin.
-        consent: what the caller consented to.
-        safe_contact_methods: how the caller may safely be reached.
+        consent: what the survivor consented to, on this case.
+        safe_contact_methods: how the caller may safely be reached (recorded on this case,
+            or on another of their cases the actor may read).
+        other_cases: references of the caller's other cases the actor may read (a
+            returning caller), and no others.
         staff: active staff, to assign (only for those who may assign).
     """
 
@@ -83,6 +93,7 @@ class CasePage:
     consent: Consent | None = None
     safe_contact_methods: tuple[SafeContactMethod, ...] | None = None
     staff: tuple[Specialist, ...] = ()
+    other_cases: tuple[str, ...] = ()
 
     def may(self, action: Action | str) -> bool:
         return Action(action) in self.allowed
@@ -122,8 +133,16 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
                 )
                 for contact in uow.contacts.for_case(case.id)
             )
-            parts["consent"] = caller.consent
-            parts["safe_contact_methods"] = tuple(caller.safe_contact_methods)
+            parts["consent"] = case.consent
+            parts["safe_contact_methods"] = tuple(
+                safe_contacts_shown(ctx, uow, actor, case, caller)
+            )
+            # "Returning caller": only the caller's other cases this actor may read.
+            parts["other_cases"] = tuple(
+                uow.cases.get(other, with_attributes=False).reference
+                for other in visible_cases_of_caller(ctx, uow, actor, caller.id)
+                if other != case.id
+            )
         else:
             caller = None
         if Action.NOTE_READ in allowed:
@@ -153,7 +172,9 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
         "case.page_view",
         "case",
         case.id,
-        parts=sorted(name for name in parts if name not in ("staff", "writable_sections")),
+        parts=sorted(
+            name for name in parts if name not in ("staff", "writable_sections", "other_cases")
+        ),
         sections=sorted(section.value for section in sections) if page.notes is not None else [],
         message_count=sum(len(entry.messages) for entry in page.timeline or ()),
     )

@@ -47,6 +47,7 @@ from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, A
 from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, audit_now, require_audited
 from helplinekit.services.context import ServiceContext
+from helplinekit.services.matching import match_contact_point
 
 
 class NotFound(DomainError):
@@ -347,23 +348,43 @@ def open_case_from_contact(
     require_audited(ctx, actor, Action.CASE_OPEN)
     now = ctx.clock()
     channel = "phone" if kind is ContactKind.CALL else "in_person"
+    consent = _consent(consent_services, consent_referral, consent_statistics, actor, now)
     with ctx.database.uow() as uow:
-        existing = uow.callers.find_by_urn(contact_point) if contact_point else None
-        caller = existing or Caller(
-            contact_points=[contact_point] if contact_point else [],
-            consent=_consent(consent_services, consent_referral, consent_statistics, actor, now),
-            safe_contact_methods=[SafeContactMethod(urn=contact_point)]
-            if contact_point and safe_contact
-            else [],
-            created_at=now,
+        # The matching rule (services/matching.py): join a caller only where the actor may
+        # already read one of their cases; otherwise a new caller, told apart by nothing.
+        match = (
+            match_contact_point(ctx, uow, actor, contact_point, purpose="case.open")
+            if contact_point
+            else None
         )
-        if existing is None:
+        case_id = uuid.uuid4()
+        safe = (
+            [SafeContactMethod(urn=contact_point, case_id=case_id)]
+            if contact_point and safe_contact
+            else []
+        )
+        if match is not None and match.caller is not None:
+            caller = match.caller
+            if safe and not caller.is_safe_to_contact(contact_point):  # type: ignore[arg-type]
+                caller = attrs.evolve(
+                    caller, safe_contact_methods=[*caller.safe_contact_methods, *safe]
+                )
+                uow.callers.update(caller)
+        else:
+            caller = Caller(
+                contact_points=[contact_point] if contact_point else [],
+                consent=consent,
+                safe_contact_methods=safe,
+                created_at=now,
+            )
             uow.callers.add(caller)
         case = Case(
+            id=case_id,
             reference=uow.cases.next_reference(ctx.config.helpline.reference_prefix, now.year),
             caller_id=caller.id,
             language=language or ctx.config.languages.default,
             attributes=CaseAttributes(first_contact_channel=channel),
+            consent=consent,
             opened_at=now,
             # The staff member who took the call owns the case, assigned automatically (not
             # a self-assignment from a queue, which lapses when the case leaves intake).
@@ -406,21 +427,18 @@ def record_contact(
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
-        caller = uow.callers.get(case.caller_id)
         if any(v is not None for v in (consent_services, consent_referral, consent_statistics)):
-            caller = caller.with_consent(
-                _updated_consent(
-                    caller.consent,
-                    actor,
-                    now,
-                    services=consent_services,
-                    referral=consent_referral,
-                    statistics=consent_statistics,
-                )
+            consent = _updated_consent(
+                case.consent,
+                actor,
+                now,
+                services=consent_services,
+                referral=consent_referral,
+                statistics=consent_statistics,
             )
-            uow.callers.update(caller)
+            _save(ctx, uow, case, attrs.evolve(case, consent=consent))
         contact = Contact(
-            caller_id=caller.id,
+            caller_id=case.caller_id,
             case_id=case.id,
             channel=channel,
             kind=kind,
@@ -451,11 +469,11 @@ def record_consent(
     with ctx.database.uow() as uow:
         case = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
-        caller = uow.callers.get(case.caller_id)
         consent = _updated_consent(
-            caller.consent, actor, now, services=services, referral=referral, statistics=statistics
+            case.consent, actor, now, services=services, referral=referral, statistics=statistics
         )
-        uow.callers.update(caller.with_consent(consent))
+        # On this case only: consent given on one case never changes another.
+        _save(ctx, uow, case, attrs.evolve(case, consent=consent))
         audit(
             ctx,
             uow,
@@ -469,6 +487,73 @@ def record_consent(
         )
         uow.commit()
     return consent
+
+
+@service_action(Action.CONTACT_RECORD)
+def confirm_safe_contact(
+    ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str, urn: URN | str
+) -> Task:
+    """Mark a safe contact method confirmed with the survivor, and create the call-back task.
+
+    Only a method shown on this case can be confirmed (one recorded on it, or on a case of
+    the same caller the actor may read): confirming reveals nothing the actor cannot see.
+    """
+    from helplinekit.domain import parse_urn
+    from helplinekit.services.intake import CALLBACK_DUE
+
+    wanted = str(urn)
+    now = ctx.clock()
+    with ctx.database.uow() as uow:
+        case = _case(uow, case_ref, lock=True)
+        _require(ctx, actor, Action.CONTACT_RECORD, case, uow=uow)
+        caller = uow.callers.get(case.caller_id)
+        shown = {str(m.urn): m for m in safe_contacts_shown(ctx, uow, actor, case, caller)}
+        method = shown.get(wanted) or shown.get(str(_parse_or_none(parse_urn, wanted)))
+        if method is None:
+            raise DomainError(
+                "That contact method is not one of this case's safe contact methods; "
+                "reload the case page and choose one listed there."
+            )
+        if method.confirmed:
+            raise DomainError("That contact method is already confirmed with the survivor.")
+        caller = attrs.evolve(
+            caller,
+            safe_contact_methods=[
+                attrs.evolve(m, confirmed=True) if m.urn == method.urn else m
+                for m in caller.safe_contact_methods
+            ],
+        )
+        uow.callers.update(caller)
+        task = Task(
+            case_id=case.id,
+            kind=TaskKind.CALLBACK,
+            title="Answer the survivor on the contact method they marked safe (confirmed).",
+            due_at=now + CALLBACK_DUE,
+        )
+        uow.tasks.save(task)
+        audit(ctx, uow, actor, "safe_contact.confirm", "case", case.id)
+        uow.commit()
+    return task
+
+
+def _parse_or_none(parse: object, text: str) -> object:
+    try:
+        return parse(text)  # type: ignore[operator]
+    except (ValueError, DomainError):
+        return None
+
+
+def safe_contacts_shown(
+    ctx: ServiceContext, uow: UnitOfWork, actor: Actor, case: Case, caller: Caller
+) -> list[SafeContactMethod]:
+    """The caller's safe contact methods this actor may see on this case: those recorded on
+    it, or on another of the caller's cases the actor may read (the matching rule). Methods
+    recorded before cases kept their own belong to the caller's first case."""
+    from helplinekit.services.matching import visible_cases_of_caller
+
+    visible = set(visible_cases_of_caller(ctx, uow, actor, caller.id)) | {case.id}
+    first = uow.cases.first_for_caller(caller.id)
+    return [m for m in caller.safe_contact_methods if (m.case_id or first) in visible]
 
 
 # -- changing a case -------------------------------------------------------------------------
@@ -772,7 +857,7 @@ def propose_referral(
     sections = frozenset(shared_sections)
     now = ctx.clock()
     with ctx.database.uow() as uow:
-        case = _case(uow, case_ref)
+        case = _case(uow, case_ref, lock=True)
         _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
         unreadable = sections - _sections(ctx, actor, case)
         if unreadable:
@@ -793,8 +878,7 @@ def propose_referral(
                 actor,
                 "sharing note sections they may not read: " + ", ".join(names),
             )
-        caller = uow.callers.get(case.caller_id)
-        consent = caller.consent
+        consent = case.consent
         if consent_given_now and not consent.referral:
             consent = _updated_consent(consent, actor, now, referral=True)
         referral = Referral(
@@ -806,8 +890,8 @@ def propose_referral(
             created_at=now,
             updated_at=now,
         )
-        if consent is not caller.consent:
-            uow.callers.update(caller.with_consent(consent))
+        if consent is not case.consent:
+            _save(ctx, uow, case, attrs.evolve(case, consent=consent))
             audit(ctx, uow, actor, "consent.record", "case", case.id, referral=True)
         uow.referrals.save(referral)
         audit(

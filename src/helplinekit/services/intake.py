@@ -138,8 +138,10 @@ def _receive_once(
             return IntakeResult(stored=False, duplicate=True)
 
         caller = None if event.new_contact else uow.callers.find_by_urn(event.urn)
+        new_case_id = uuid.uuid4()
+        new_caller = caller is None
         if caller is None:
-            caller = _new_caller(event, now)
+            caller = _new_caller(event, now, new_case_id)
             uow.callers.add(caller)
             case = None
         else:
@@ -149,10 +151,13 @@ def _receive_once(
         reopened_from: CaseStatus | None = None
         if case is None:
             case = Case(
+                id=new_case_id,
                 reference=uow.cases.next_reference(ctx.config.helpline.reference_prefix, now.year),
                 caller_id=caller.id,
                 language=_language(ctx, event),
                 attributes=CaseAttributes(first_contact_channel=event.channel),
+                # What the survivor agreed to when they first wrote belongs to this case.
+                consent=caller.consent if new_caller else Consent(),
                 opened_at=now,
             )
             uow.cases.add(case)
@@ -192,13 +197,15 @@ def _receive_once(
 
         safe_contact = event.fields.get("safe_contact")
         if opened and isinstance(safe_contact, URN):
-            # The survivor named a channel to be answered on; until that channel can send,
-            # a person calls or writes back by hand.
+            # The survivor named a way to be answered. Anyone can type anyone's number into a
+            # public form (an abuser could type the survivor's, or it may belong to someone
+            # else on record), so nobody calls it until staff have confirmed it with the
+            # survivor; confirming it creates the call-back task.
             uow.tasks.save(
                 Task(
                     case_id=case.id,
-                    kind=TaskKind.CALLBACK,
-                    title="Answer the survivor on the contact method they marked safe.",
+                    kind=TaskKind.FOLLOW_UP,
+                    title=CONFIRM_SAFE_CONTACT_TASK,
                     due_at=now + CALLBACK_DUE,
                 )
             )
@@ -240,7 +247,15 @@ def _receive_once(
     )
 
 
-def _new_caller(event: InboundMessage, now: object) -> Caller:
+#: The task a safe contact typed into the public form creates (nobody calls it yet).
+CONFIRM_SAFE_CONTACT_TASK = (
+    "Confirm with the survivor (in a reply on their 'Check my case' page) that the contact "
+    "method they marked safe is theirs and safe to use, then mark it confirmed on the case "
+    "page. Do not call or write to it before."
+)
+
+
+def _new_caller(event: InboundMessage, now: object, case_id: uuid.UUID) -> Caller:
     fields = event.fields
     gave_consent = bool(fields.get("consent_services") or fields.get("consent_statistics"))
     consent = Consent(
@@ -253,7 +268,9 @@ def _new_caller(event: InboundMessage, now: object) -> Caller:
         contact_points=[event.urn],
         display_name=event.display_name,
         consent=consent,
-        safe_contact_methods=[SafeContactMethod(urn=safe)] if isinstance(safe, URN) else [],
+        safe_contact_methods=[SafeContactMethod(urn=safe, case_id=case_id, confirmed=False)]
+        if isinstance(safe, URN)
+        else [],
         created_at=now,  # type: ignore[arg-type]
     )
 

@@ -101,6 +101,7 @@ CONSOLE_ROUTES: tuple[tuple[str, str], ...] = (
     ("GET", "/staff/cases/{ref}"),
     ("POST", "/staff/cases/{ref}/call"),
     ("POST", "/staff/cases/{ref}/consent"),
+    ("POST", "/staff/cases/{ref}/safe-contacts/confirm"),
     ("POST", "/staff/cases/{ref}/notes"),
     ("POST", "/staff/cases/{ref}/reply"),
     ("POST", "/staff/cases/{ref}/triage"),
@@ -818,6 +819,9 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             consent_statistics=True if _flag(form, "consent_statistics") else None,
         )
 
+    def confirm_contact(form: FormData, session: sessions.StaffSession, ref: str) -> None:
+        casework.confirm_safe_contact(ctx, session.actor, ref, _text(form, "urn", limit=400))
+
     def consent(form: FormData, session: sessions.StaffSession, ref: str) -> None:
         # A box left unticked changes nothing: this form records consent given.
         casework.record_consent(
@@ -891,6 +895,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
 
     case_form("/call", log_call)
     case_form("/consent", consent)
+    case_form("/safe-contacts/confirm", confirm_contact)
     case_form("/notes", note)
     case_form("/reply", reply)
     case_form("/triage", triage)

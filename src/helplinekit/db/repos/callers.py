@@ -63,7 +63,13 @@ class CallerRepository(Repository):
             caller.id,
             "safe_contact_methods",
             [
-                {"urn": str(m.urn), "note": m.note, "leave_message": m.safe_to_leave_message}
+                {
+                    "urn": str(m.urn),
+                    "note": m.note,
+                    "leave_message": m.safe_to_leave_message,
+                    "case": str(m.case_id) if m.case_id else None,
+                    "confirmed": m.confirmed,
+                }
                 for m in caller.safe_contact_methods
             ],
         )
@@ -103,6 +109,24 @@ class CallerRepository(Repository):
             raise LookupError(f"Caller {caller_id} does not exist.")
         return self._to_domain(row)
 
+    def find_all_by_urn(self, urn: URN) -> list[Caller]:
+        """Every caller with this contact point (the same number may belong to several
+        callers: staff who could not see the first one open a new one)."""
+        candidates = self.session.scalars(
+            select(CallerRow)
+            .join(CallerIndexRow, CallerIndexRow.caller_id == CallerRow.id)
+            .where(
+                CallerIndexRow.index_version == self.index.version,
+                CallerIndexRow.value == self.index.of_urn(urn),
+            )
+            .order_by(CallerRow.created_at)
+        ).all()
+        return [
+            self._to_domain(row)
+            for row in dict.fromkeys(candidates)
+            if str(urn) in (self._open(row, "contact_points") or [])
+        ]
+
     def find_by_urn(self, urn: URN) -> Caller | None:
         """The caller with this contact point, or None.
 
@@ -130,6 +154,8 @@ class CallerRepository(Repository):
                 urn=parse_urn(item["urn"]),
                 note=item["note"],
                 safe_to_leave_message=item["leave_message"],
+                case_id=uuid.UUID(item["case"]) if item.get("case") else None,
+                confirmed=item.get("confirmed", True),
             )
             for item in self._open(row, "safe_contact_methods") or []
         ]

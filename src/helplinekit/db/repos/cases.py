@@ -19,6 +19,7 @@ from helplinekit.domain import (
     Case,
     CaseAttributes,
     CaseStatus,
+    Consent,
     PerpetratorRelation,
     RiskLevel,
     Specialism,
@@ -164,6 +165,11 @@ class CaseRepository(Repository):
         row.needs_manual_triage = case.needs_manual_triage
         row.legal_hold = case.legal_hold
         row.closed_at = case.closed_at
+        row.consent_services = case.consent.services
+        row.consent_referral = case.consent.referral
+        row.consent_statistics = case.consent.anonymised_statistics
+        row.consent_recorded_at = case.consent.recorded_at
+        row.consent_recorded_by = case.consent.recorded_by
         row.updated_at = datetime.now(UTC)
 
     def _sync_assignments(self, case: Case, *, stored: bool = True) -> None:
@@ -286,6 +292,26 @@ class CaseRepository(Repository):
             cases.append(case)
         return cases
 
+    def ids_for_caller(self, caller_id: uuid.UUID, scope: Scope) -> list[uuid.UUID]:
+        """The caller's cases that are in ``scope``, oldest first (nothing is decrypted)."""
+        return list(
+            self.session.scalars(
+                select(CaseRow.id)
+                .where(CaseRow.caller_id == caller_id, scope_condition(scope))
+                .order_by(CaseRow.opened_at, CaseRow.reference)
+            )
+        )
+
+    def first_for_caller(self, caller_id: uuid.UUID) -> uuid.UUID | None:
+        """The caller's first case (where safe contacts recorded before cases kept their
+        own belong)."""
+        return self.session.scalars(
+            select(CaseRow.id)
+            .where(CaseRow.caller_id == caller_id)
+            .order_by(CaseRow.opened_at, CaseRow.reference)
+            .limit(1)
+        ).first()
+
     def count(self, scope: Scope, filters: CaseFilters | None = None) -> int:
         # count(*), not count(id): SQLite then counts off an index without reading rows.
         statement = self._filtered(
@@ -385,6 +411,13 @@ class CaseRepository(Repository):
             legal_hold=row.legal_hold,
             opened_at=row.opened_at,
             closed_at=row.closed_at,
+            consent=Consent(
+                services=bool(row.consent_services),
+                referral=bool(row.consent_referral),
+                anonymised_statistics=bool(row.consent_statistics),
+                recorded_at=row.consent_recorded_at,
+                recorded_by=row.consent_recorded_by,
+            ),
         )
 
 
