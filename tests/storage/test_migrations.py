@@ -138,3 +138,46 @@ def test_the_console_migration_keeps_every_case_and_message(open_helpline, datab
         rank = connection.execute(text("SELECT queue_rank FROM cases")).scalar_one()
     assert rank == 0  # high risk: first in every queue
     engine.dispose()
+
+
+def test_the_consent_migration_copies_each_callers_consent_onto_their_cases(
+    open_helpline, database_url
+) -> None:
+    """0005 gives each case its own consent, copied from its caller's, and keeps every case."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from helplinekit.db.models import CallerRow
+    from helplinekit.domain import parse_urn
+
+    helpline = open_helpline()
+    system = helpline.system()
+    number = parse_urn("tel:+923001234567")
+    first = helpline.open_case_from_contact(
+        system, summary="a call", contact_point=number, consent_referral=True
+    )
+    second = helpline.open_case_from_contact(system, summary="again", contact_point=number)
+    other = helpline.open_case_from_contact(system, summary="someone else")
+    helpline.close()
+
+    engine = make_engine(database_url)
+    migrate.downgrade(engine, "0004")
+    callers = CallerRow.__table__
+    with engine.begin() as connection:
+        # As an earlier release kept it: consent on the caller only.
+        connection.execute(
+            update(callers).values(consent_referral=True, consent_recorded_at=datetime.now(UTC))
+        )
+        connection.execute(
+            update(callers).where(callers.c.id == other.caller_id).values(consent_referral=False)
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT reference, consent_referral FROM cases")).all())
+    engine.dispose()
+    assert rows == {first.reference: True, second.reference: True, other.reference: False}
+
+    reopened = open_helpline()
+    assert reopened.view_case(system, second.id).consent.referral is True
+    assert reopened.view_case(system, other.id).consent.referral is False

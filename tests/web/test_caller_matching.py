@@ -121,7 +121,9 @@ def test_consent_given_on_one_case_never_changes_another(open_helpline) -> None:
     csrf = sign_in(client, lawyer)
     first = log_call(client, csrf, NUMBER).rsplit("/", 1)[1]
     second = log_call(client, csrf, NUMBER).rsplit("/", 1)[1]
-    assert helpline.view_case(system, first).caller_id == helpline.view_case(system, second).caller_id
+    assert (
+        helpline.view_case(system, first).caller_id == helpline.view_case(system, second).caller_id
+    )
     helpline.record_consent(system, second, referral=True)
     assert helpline.view_case(system, second).consent.referral is True
     assert helpline.view_case(system, first).consent.referral is False
