@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helplinekit.domain import CaseStatus, Role, Specialism
 
 from .console_kit import add_staff_member, console_client, sign_in
