@@ -58,7 +58,7 @@ def _derived_channel_settings(
 
 
 #: Keys the public web pages use, each derived from the blind-index key for one purpose.
-WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1")
+WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1", "console-device:v1")
 
 
 def _derived_web_keys(index_key: bytes) -> dict[str, bytes]:
