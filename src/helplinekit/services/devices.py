@@ -4,7 +4,7 @@ After a console sign-in with a password **and** a second factor, the browser get
 long-lived device cookie: ``<token>.<signature>``, a 256-bit random token and an HMAC of it
 under a key derived from the deployment's keys. The database keeps only the token's
 SHA-256, bound to that one account (like a session token), with a coarse description of the
-browser ("Firefox on Windows") and when it was first seen and last used; never an address.
+browser ("Firefox · Windows") and when it was first seen and last used; never an address.
 
 A sign-in that brings the cookie of the account it signs in to comes from a *known device*
 and is throttled on its own (:mod:`helplinekit.services.auth`), so guessing from elsewhere
@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from helplinekit.db.repos.staff import KnownDevice
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import DomainError
+from helplinekit.i18n import N_
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
 from helplinekit.services.context import ServiceContext
@@ -127,12 +128,13 @@ _SYSTEMS = (
 
 
 def describe_user_agent(user_agent: str) -> str:
-    """A coarse description of a browser, "Firefox on Windows"; "" when nothing is known."""
+    """A coarse description of a browser, "Firefox · Windows"; "" when nothing is known.
+
+    Proper names and a middle dot, so it reads the same in every console language.
+    """
     browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), "")
     system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), "")
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or system
+    return " · ".join(part for part in (browser, system) if part)
 
 
 def list_devices(ctx: ServiceContext, actor: Actor) -> list[KnownDevice]:
@@ -154,7 +156,7 @@ def revoke_device(ctx: ServiceContext, actor: Actor, device_id: uuid.UUID) -> No
     with ctx.database.uow() as uow:
         if not uow.staff.forget_device(actor.id, device_id):
             raise NoSuchDevice(
-                "That device is not in your list any more; reload the page to see the list."
+                N_("That device is not in your list any more; reload the page to see the list.")
             )
         audit(ctx, uow, actor, "staff.device_revoke", "staff", actor.id, device=str(device_id))
         uow.commit()

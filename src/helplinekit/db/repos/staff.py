@@ -69,7 +69,7 @@ class KnownDevice:
     Attributes:
         id: the device's id (for revoking it).
         staff_id: the account it is known for.
-        description: a coarse description, such as "Firefox on Windows".
+        description: a coarse description, such as "Firefox · Windows".
         created_at: when it was first seen.
         last_used_at: when it was last used to sign in.
     """
