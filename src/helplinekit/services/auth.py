@@ -501,6 +501,11 @@ def _attempt(
             (n for gate, n in zip(gates, counts, strict=True) if gate.reset_on_success), 0
         )
         if wait:
+            if kind == "unknown_device" and printable:
+                # Attempts during a wait are guesses too: they count towards the alert.
+                target = uow.staff.by_email(address)
+                if target is not None:
+                    _watch_for_attack(ctx, uow, target.id, now)
             _audit_failure(ctx, uow, account_key, "throttled", pair_failures, wait, kind)
             uow.commit()
             raise LoginThrottled(wait)
@@ -591,8 +596,9 @@ def _watch_for_attack(
 
 
 def accounts_under_attack(ctx: ServiceContext, actor: Actor) -> list[UnderAttack]:
-    """Accounts under a guessing attack now: :data:`ATTACK_THRESHOLD` failed sign-ins from
-    unknown devices within an hour, the latest less than :data:`ATTACK_WINDOW` ago.
+    """Accounts under a guessing attack now: :data:`ATTACK_THRESHOLD` failed (or refused)
+    sign-ins from unknown devices within an hour, the latest less than :data:`ATTACK_WINDOW`
+    ago.
 
     For supervisors: whoever may review break-the-glass grants (the policy's security
     review); for anyone else the list is empty, so a page can always ask.
