@@ -402,6 +402,26 @@ def test_supervisors_are_told_of_an_account_under_attack(helpline, clock) -> Non
         assert uow.session.scalars(select(SignInAlertRow.staff_id)).all() == [account.staff.id]
 
 
+def test_the_notice_lasts_as_long_as_the_attack(helpline, clock) -> None:
+    account = add_account(helpline, clock)
+    supervisor = add_account(helpline, clock, "supervisor@h.org", roles=(Role.SUPERVISOR,))
+    as_supervisor = helpline.actor(supervisor.email)
+    for _ in range(ATTACK_THRESHOLD):
+        clock.advance(1)
+        guess(helpline, account.email, web(ATTACKER))
+    # Two more hours of slow guessing (one every quarter of an hour, fewer than the
+    # threshold per hour): the attack is still on, and so is the notice.
+    for _ in range(8):
+        clock.advance(15 * 60)
+        guess(helpline, account.email, web(ATTACKER))
+        assert len(accounts_under_attack(helpline.context, as_supervisor)) == 1
+    clock.advance(3601)
+    assert accounts_under_attack(helpline.context, as_supervisor) == []
+    # After an hour of quiet, a single failure is not an attack any more.
+    guess(helpline, account.email, web(ATTACKER))
+    assert accounts_under_attack(helpline.context, as_supervisor) == []
+
+
 # -- the command line ----------------------------------------------------------------------
 
 

@@ -373,7 +373,8 @@ class SignInAlertRow(Base):
     """Failed sign-ins to one account from unknown devices in the current hour.
 
     When they reach the threshold the account is *under attack*: supervisors see a notice
-    and the audit log gets one ``signin.under_attack`` entry per hour-long window.
+    until an hour passes without such a failure, and the audit log gets one
+    ``signin.under_attack`` entry per hour-long window that reaches the threshold.
     """
 
     __tablename__ = "signin_alerts"

@@ -234,7 +234,8 @@ class StaffRepository(Repository):
         """Count one failed sign-in to the account from an unknown device; return the count.
 
         The count covers one window: it starts again at the first failure after ``window``
-        has passed since the window began.
+        has passed since the window began. An alert lasts as long as the failures go on; a
+        whole window without any ends it.
         """
         row = self.session.scalars(
             select(SignInAlertRow).where(SignInAlertRow.staff_id == staff_id).with_for_update()
@@ -245,6 +246,8 @@ class StaffRepository(Repository):
             )
             self.session.add(row)
         elif now - row.window_start >= window:
+            if now - row.last_failure_at >= window:
+                row.alerted_at = None  # quiet for a whole window: that attack is over
             row.window_start, row.failures = now, 0
         row.failures += 1
         row.last_failure_at = now
@@ -258,12 +261,12 @@ class StaffRepository(Repository):
             self.session.flush()
 
     def alerts(self, since: datetime) -> list[SignInAlert]:
-        """Accounts alerted whose latest failure from an unknown device is after ``since``."""
+        """Accounts under an attack that reached the threshold, whose latest failure from an
+        unknown device is after ``since``."""
         rows = self.session.scalars(
             select(SignInAlertRow)
             .where(
                 SignInAlertRow.alerted_at.is_not(None),
-                SignInAlertRow.alerted_at >= SignInAlertRow.window_start,
                 SignInAlertRow.last_failure_at >= since,
             )
             .order_by(SignInAlertRow.last_failure_at.desc())
