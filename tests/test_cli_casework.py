@@ -307,3 +307,41 @@ def test_staff_add_can_leave_the_authenticator_to_the_first_console_sign_in(cli)
     # Until the staff member sets it up in the console, the command line refuses them.
     refused = cli("cases", "list", "--as", "intake@h.org", input=cli.signed_in("x"), expect=1)
     assert "Error: Wrong email, password or code." in refused
+
+
+def test_a_new_password_or_authenticator_from_the_command_line_forgets_known_devices(
+    cli,
+) -> None:
+    from helplinekit.api import Helpline
+    from helplinekit.services.auth import SignInClient, sign_in
+
+    cli.add_staff("lawyer@h.org", "--role", "lawyer", "--specialism", "legal")
+
+    def remember_a_browser(password: str) -> None:
+        with Helpline.open(cli.config, pm=cli.plugin_manager) as helpline:
+            signed = sign_in(
+                helpline.context,
+                "lawyer@h.org",
+                password,
+                cli.clock.next_code(),
+                SignInClient(address="198.51.100.7"),
+            )
+            assert signed.device_cookie is not None
+
+    def known_devices() -> int:
+        with Helpline.open(cli.config, pm=cli.plugin_manager) as helpline:
+            with helpline.context.database.uow(read_only=True) as uow:
+                staff = uow.staff.by_email("lawyer@h.org")
+                assert staff is not None
+                return len(uow.staff.devices(staff.id))
+
+    remember_a_browser(PASSWORD)
+    assert known_devices() == 1
+    new = "another long passphrase"
+    cli("staff", "set-password", "lawyer@h.org", input=f"{new}\n{new}\n")
+    assert known_devices() == 0
+
+    remember_a_browser(new)
+    assert known_devices() == 1
+    cli("staff", "enrol-totp", "lawyer@h.org", input=f"{cli.clock.next_code()}\n")
+    assert known_devices() == 0

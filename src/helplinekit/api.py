@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from helplinekit.domain import Specialist
     from helplinekit.security.crypto import FieldCipher
     from helplinekit.security.policy import Actor
-    from helplinekit.services.auth import TotpEnrolment
+    from helplinekit.services.auth import SignInClient, TotpEnrolment
     from helplinekit.services.casework import Page
     from helplinekit.services.context import ServiceContext
     from helplinekit.services.intake import IntakeResult, ReceiveResult
@@ -58,7 +58,7 @@ def _derived_channel_settings(
 
 
 #: Keys the public web pages use, each derived from the blind-index key for one purpose.
-WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1")
+WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1", "console-device:v1")
 
 
 def _derived_web_keys(index_key: bytes) -> dict[str, bytes]:
@@ -227,17 +227,21 @@ class Helpline:
 
     # -- staff accounts: signing in ----------------------------------------------------
 
-    def authenticate(self, email: str, password: str, code: str) -> Actor:
+    def authenticate(
+        self, email: str, password: str, code: str, client: SignInClient | None = None
+    ) -> Actor:
         """Sign a staff member in with their password and a one-time or recovery code.
 
-        Audited as ``login.ok`` or ``login.failed``; throttled per email.
+        Audited as ``login.ok`` or ``login.failed``; throttled per account and client.
+        ``client`` says where the attempt comes from (its address, the device cookie it
+        brought); without one it is the command line on the server, a client of its own.
 
         :raises AuthenticationFailed: "Wrong email, password or code." whatever was wrong
             (:class:`~helplinekit.services.auth.LoginThrottled` when attempts must wait).
         """
-        from helplinekit.services.auth import authenticate
+        from helplinekit.services.auth import COMMAND_LINE, authenticate
 
-        return authenticate(self.context, email, password, code)
+        return authenticate(self.context, email, password, code, client or COMMAND_LINE)
 
     def set_password(self, actor: Actor, email: str, password: str) -> None:
         """Set a staff member's password (8 to 1024 characters; Argon2id)."""

@@ -102,7 +102,16 @@ def sign_in(client: TestClient, login: StaffLogin) -> str:
     return csrf_of(account.text)
 
 
-def console_client(helpline: Helpline) -> TestClient:
+def console_client(
+    helpline: Helpline, *, address: str = "testclient", user_agent: str | None = None
+) -> TestClient:
+    """A browser on the console, connecting from ``address`` (each its own cookie jar)."""
     from helplinekit.web import create_app
 
-    return TestClient(create_app(helpline), base_url="https://testserver", follow_redirects=False)
+    return TestClient(
+        create_app(helpline),
+        base_url="https://testserver",
+        follow_redirects=False,
+        client=(address, 50000),
+        headers={"User-Agent": user_agent} if user_agent else None,
+    )

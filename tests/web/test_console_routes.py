@@ -46,6 +46,7 @@ POST /staff/logout                                -   Y   Y   Y   Y   Y   Y   Y
 GET /staff/queue                                  -   Y   Y   Y   Y   Y   Y   -
 GET /staff/account                                -   Y   Y   Y   Y   Y   Y   Y
 POST /staff/account/language                      -   Y   Y   Y   Y   Y   Y   Y
+POST /staff/account/devices/{device_id}/revoke    -   Y   Y   Y   Y   Y   Y   Y
 GET /staff/cases/new                              -   Y   Y   Y   Y   Y   -   -
 POST /staff/cases/new                             -   Y   Y   Y   Y   Y   -   -
 GET /staff/cases/{ref}                            -   -   Y   -   Y   Y   Y   -
@@ -160,10 +161,19 @@ class World:
         return case.reference
 
 
-def _form_for(world: World, method: str, path: str, ref: str) -> tuple[str, dict[str, str]]:
+def _form_for(
+    world: World, method: str, path: str, ref: str, column: str = "anon"
+) -> tuple[str, dict[str, str]]:
     """The concrete URL and a valid form for one route (as the system sets up its objects)."""
     h, system = world.helpline, world.helpline.system()
     url = path.replace("{ref}", ref)
+    if "{device_id}" in url:
+        # One's own device: the browser signing in as ``column`` became one (a random id
+        # for nobody signed in).
+        login = world.logins.get(column)
+        with h.context.database.uow(read_only=True) as uow:
+            owned = uow.staff.devices(login.specialist.id) if login and login.specialist else []
+        url = url.replace("{device_id}", str(owned[0].id if owned else uuid.uuid4()))
     if "{task_id}" in url:
         from datetime import timedelta
 
@@ -247,7 +257,7 @@ def test_every_route_for_every_role_matches_the_table(helpline) -> None:
         csrf = sign_in(client, world.logins[column]) if column != "anon" else ""
         for method, path in routes:
             ref = shared if method == "GET" else world.case() if "{ref}" in path else shared
-            url, form = _form_for(world, method, path, ref)
+            url, form = _form_for(world, method, path, ref, column)
             if method == "GET":
                 response = client.get(url)
             else:

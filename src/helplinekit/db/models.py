@@ -354,6 +354,46 @@ class LoginThrottleRow(Base):
     last_failure_at: Mapped[timestamp]
 
 
+class KnownDeviceRow(Base):
+    """A browser a staff member signed in from with their password and second factor.
+
+    The browser holds a long-lived, signed ``__Host-`` cookie with a random token; only the
+    token's SHA-256 is stored, bound to one account. Sign-ins from a known device are
+    throttled on their own, so guessing from elsewhere never keeps the staff member out.
+    No address is kept: only a coarse description (the browser family) to recognise it.
+    """
+
+    __tablename__ = "known_devices"
+
+    id: Mapped[uuid_pk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[timestamp]
+    last_used_at: Mapped[timestamp]
+
+
+class SignInAlertRow(Base):
+    """Failed sign-ins to one account from unknown devices in the current hour.
+
+    When they reach the threshold the account is *under attack*: supervisors see a notice
+    until an hour passes without such a failure, and the audit log gets one
+    ``signin.under_attack`` entry per hour-long window that reaches the threshold.
+    """
+
+    __tablename__ = "signin_alerts"
+
+    staff_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    window_start: Mapped[timestamp]
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[timestamp]
+    alerted_at: Mapped[timestamp | None]
+
+
 class BreakGlassRow(Base):
     """Emergency access to one case, with a written reason, for a limited time."""
 

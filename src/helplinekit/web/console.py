@@ -52,14 +52,17 @@ from helplinekit.domain import (
 )
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
-from helplinekit.services import case_page, casework, sessions
+from helplinekit.services import case_page, casework, devices, sessions
 from helplinekit.services.auth import (
     AuthenticationFailed,
     EnrolmentCodeRejected,
     LoginThrottled,
+    SignInClient,
+    accounts_under_attack,
     begin_first_sign_in,
     confirm_first_sign_in,
     first_sign_in_secret,
+    sign_in,
 )
 from helplinekit.services.break_glass import (
     break_glass,
@@ -73,12 +76,15 @@ if TYPE_CHECKING:
     from helplinekit.api import Helpline
     from helplinekit.contracts.language import LanguagePack
 
-__all__ = ["CONSOLE_ROUTES", "SESSION_COOKIE", "SIGN_IN_COOKIE", "console_router"]
+__all__ = ["CONSOLE_ROUTES", "DEVICE_COOKIE", "SESSION_COOKIE", "SIGN_IN_COOKIE", "console_router"]
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "__Host-hk_session"
 SIGN_IN_COOKIE = "__Host-hk_signin"
 SIGN_IN_COOKIE_SECONDS = 15 * 60
+#: The known-device cookie (see helplinekit.services.devices): kept as long as a device is.
+DEVICE_COOKIE = "__Host-hk_device"
+DEVICE_COOKIE_SECONDS = int(devices.DEVICE_LIFETIME.total_seconds())
 MAX_FORM_BYTES = 64 * 1024
 PAGE_SIZE = 50
 CSRF_PURPOSE = "console-csrf:v1"
@@ -96,6 +102,7 @@ CONSOLE_ROUTES: tuple[tuple[str, str], ...] = (
     ("GET", "/staff/queue"),
     ("GET", "/staff/account"),
     ("POST", "/staff/account/language"),
+    ("POST", "/staff/account/devices/{device_id}/revoke"),
     ("GET", "/staff/cases/new"),
     ("POST", "/staff/cases/new"),
     ("GET", "/staff/cases/{ref}"),
@@ -424,6 +431,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         error: str | None = None,
         email: str = "",
         target: str = "",
+        translated_error: str | None = None,
     ) -> Response:
         token = request.cookies.get(SIGN_IN_COOKIE) or uuid.uuid4().hex + uuid.uuid4().hex
         response = render(
@@ -432,7 +440,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             status,
             csrf=csrf_for("sign-in|" + token),
             next=target if _is_console_path(target) else "",
-            error=language.translations.gettext(error) if error else None,
+            error=translated_error or (language.translations.gettext(error) if error else None),
             email=email,
             languages=[(tag, languages.get(tag).native_name) for tag in enabled],
         )
@@ -479,20 +487,27 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 error=N_("The sign-in form expired. Please try again."),
             )
         email, password, code = form.one("email"), form.one("password"), form.one("code")
+        client = SignInClient(
+            address=request.client.host if request.client else "unknown",
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        device_cookie = None
         try:
             if code.strip():
-                actor = helpline.authenticate(email, password, code.strip().replace(" ", ""))
+                signed = sign_in(ctx, email, password, code.strip().replace(" ", ""), client)
+                actor, device_cookie = signed.actor, signed.device_cookie
                 stage = sessions.ACTIVE
                 enrolment = None
             else:
-                actor, enrolment = begin_first_sign_in(ctx, email, password)
+                actor, enrolment = begin_first_sign_in(ctx, email, password, client)
                 stage = sessions.ENROLLING
-        except LoginThrottled:
+        except LoginThrottled as throttled:
             return sign_in_page(
                 request,
                 language,
                 status=429,
-                error=N_("Too many attempts. Please wait a few minutes and try again."),
+                translated_error=_wait_message(language, throttled.retry_after),
                 email=email,
                 target=form.one("next"),
             )
@@ -524,6 +539,17 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
                 recovery_codes=enrolment.recovery_codes,
             )
         set_session_cookie(response, token)
+        if device_cookie is not None:
+            # Long-lived, and only ever sent back to this site over https.
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device_cookie,
+                max_age=DEVICE_COOKIE_SECONDS,
+                secure=True,
+                httponly=True,
+                samesite="strict",
+                path="/",
+            )
         response.delete_cookie(SIGN_IN_COOKIE, path="/", secure=True, httponly=True)
         return response
 
@@ -611,6 +637,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             session=session,
             languages=[(tag, languages.get(tag).native_name) for tag in enabled],
             current_language=session.ui_language or "",
+            devices=devices.list_devices(ctx, session.actor),
         )
 
     @router.post("/account/language")
@@ -625,6 +652,17 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             lambda: sessions.set_ui_language(ctx, session.actor, tag),
             back="/staff/account",
         )
+
+    @router.post("/account/devices/{device_id}/revoke")
+    @guarded
+    def account_device_revoke(request: Request, device_id: str) -> Response:
+        session = signed_in(request)
+        posted(request, session)
+
+        def revoke() -> None:
+            devices.revoke_device(ctx, session.actor, _parse_uuid(device_id, "device"))
+
+        return run(request, session, revoke, back="/staff/account")
 
     # -- queues ------------------------------------------------------------------------
 
@@ -699,6 +737,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             specialisms=list(Specialism),
             helpline_languages=[(tag, languages.get(tag).native_name) for tag in enabled],
             query_without_page=urlencode(query),
+            signin_alerts=accounts_under_attack(ctx, actor),
         )
 
     # -- log a call from someone new ------------------------------------------------------
@@ -976,6 +1015,25 @@ def received(request: Request) -> FormData | None:
     if form is BodyTooLarge:
         raise BodyTooLarge
     return form
+
+
+def _wait_message(language: LanguagePack, seconds: int) -> str:
+    """How long to wait before the next sign-in attempt, in the staff member's language."""
+    translations = language.translations
+    if seconds < 120:
+        text = translations.ngettext(
+            "Too many failed sign-ins. Please wait %(num)d second and try again.",
+            "Too many failed sign-ins. Please wait %(num)d seconds and try again.",
+            seconds,
+        )
+        return text % {"num": seconds}
+    minutes = -(-seconds // 60)
+    text = translations.ngettext(
+        "Too many failed sign-ins. Please wait %(num)d minute and try again.",
+        "Too many failed sign-ins. Please wait %(num)d minutes and try again.",
+        minutes,
+    )
+    return text % {"num": minutes}
 
 
 def _grouped(secret: str) -> str:

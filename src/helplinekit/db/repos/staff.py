@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from attrs import frozen
 from sqlalchemy import delete, select
 
-from helplinekit.db.models import DataKeyRow, LoginThrottleRow, StaffRow, StaffSessionRow
+from helplinekit.db.models import (
+    DataKeyRow,
+    KnownDeviceRow,
+    LoginThrottleRow,
+    SignInAlertRow,
+    StaffRow,
+    StaffSessionRow,
+)
 from helplinekit.db.repos.base import Repository
 from helplinekit.domain import Role, Specialism, Specialist
 
@@ -53,6 +60,44 @@ class Throttle:
     failures: int
     blocked_until: datetime | None
     last_failure_at: datetime
+
+
+@frozen
+class KnownDevice:
+    """A browser the staff member signed in from with both factors (no address is kept).
+
+    Attributes:
+        id: the device's id (for revoking it).
+        staff_id: the account it is known for.
+        description: a coarse description, such as "Firefox · Windows".
+        created_at: when it was first seen.
+        last_used_at: when it was last used to sign in.
+    """
+
+    id: uuid.UUID
+    staff_id: uuid.UUID
+    description: str
+    created_at: datetime
+    last_used_at: datetime
+
+
+@frozen
+class SignInAlert:
+    """An account with many failed sign-ins from unknown devices in the current hour.
+
+    Attributes:
+        staff_id: the account.
+        failures: failed sign-ins from unknown devices since ``window_start``.
+        window_start: when the hour being counted began.
+        last_failure_at: the latest of them.
+        alerted_at: when the count reached the threshold (None: not yet).
+    """
+
+    staff_id: uuid.UUID
+    failures: int
+    window_start: datetime
+    last_failure_at: datetime
+    alerted_at: datetime | None
 
 
 class StaffRepository(Repository):
@@ -126,6 +171,113 @@ class StaffRepository(Repository):
             delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
         )
         return int(result.rowcount or 0)
+
+    # -- known devices -----------------------------------------------------------------
+
+    def device_by_token_hash(self, token_hash: str) -> KnownDevice | None:
+        row = self.session.scalars(
+            select(KnownDeviceRow).where(KnownDeviceRow.token_hash == token_hash)
+        ).first()
+        return None if row is None else _device(row)
+
+    def add_device(
+        self, staff_id: uuid.UUID, token_hash: str, description: str, at: datetime
+    ) -> KnownDevice:
+        row = KnownDeviceRow(
+            id=uuid.uuid4(),
+            token_hash=token_hash,
+            staff_id=staff_id,
+            description=description[:64],
+            created_at=at,
+            last_used_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _device(row)
+
+    def touch_device(self, device_id: uuid.UUID, at: datetime) -> None:
+        row = self.session.get(KnownDeviceRow, device_id)
+        if row is not None:
+            row.last_used_at = at
+            self.session.flush()
+
+    def devices(self, staff_id: uuid.UUID) -> list[KnownDevice]:
+        rows = self.session.scalars(
+            select(KnownDeviceRow)
+            .where(KnownDeviceRow.staff_id == staff_id)
+            .order_by(KnownDeviceRow.last_used_at.desc(), KnownDeviceRow.id)
+        ).all()
+        return [_device(row) for row in rows]
+
+    def forget_device(self, staff_id: uuid.UUID, device_id: uuid.UUID) -> bool:
+        """Forget one of the account's devices; False when it has no such device."""
+        result = self.session.execute(
+            delete(KnownDeviceRow).where(
+                KnownDeviceRow.id == device_id, KnownDeviceRow.staff_id == staff_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def forget_devices(self, staff_id: uuid.UUID, *, unused_since: datetime | None = None) -> int:
+        """Forget the account's known devices (only those unused since ``unused_since``)."""
+        statement = delete(KnownDeviceRow).where(KnownDeviceRow.staff_id == staff_id)
+        if unused_since is not None:
+            statement = statement.where(KnownDeviceRow.last_used_at < unused_since)
+        result = self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    # -- accounts under a guessing attack ----------------------------------------------
+
+    def count_unknown_device_failure(
+        self, staff_id: uuid.UUID, now: datetime, window: timedelta
+    ) -> SignInAlert:
+        """Count one failed sign-in to the account from an unknown device; return the count.
+
+        The count covers one window: it starts again at the first failure after ``window``
+        has passed since the window began. An alert lasts as long as the failures go on; a
+        whole window without any ends it.
+        """
+        row = self.session.scalars(
+            select(SignInAlertRow).where(SignInAlertRow.staff_id == staff_id).with_for_update()
+        ).first()
+        if row is None:
+            row = SignInAlertRow(
+                staff_id=staff_id, window_start=now, failures=0, last_failure_at=now
+            )
+            self.session.add(row)
+        elif now - row.window_start >= window:
+            if now - row.last_failure_at >= window:
+                row.alerted_at = None  # quiet for a whole window: that attack is over
+            row.window_start, row.failures = now, 0
+        row.failures += 1
+        row.last_failure_at = now
+        self.session.flush()
+        return _alert(row)
+
+    def mark_alerted(self, staff_id: uuid.UUID, at: datetime) -> None:
+        row = self.session.get(SignInAlertRow, staff_id)
+        if row is not None:
+            row.alerted_at = at
+            self.session.flush()
+
+    def alerts(self, since: datetime) -> list[SignInAlert]:
+        """Accounts under an attack that reached the threshold, whose latest failure from an
+        unknown device is after ``since``."""
+        rows = self.session.scalars(
+            select(SignInAlertRow)
+            .where(
+                SignInAlertRow.alerted_at.is_not(None),
+                SignInAlertRow.last_failure_at >= since,
+            )
+            .order_by(SignInAlertRow.last_failure_at.desc())
+        ).all()
+        return [_alert(row) for row in rows]
+
+    def prune_alerts(self, older_than: datetime) -> int:
+        result = self.session.execute(
+            delete(SignInAlertRow).where(SignInAlertRow.last_failure_at < older_than)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def set_password_hash(self, staff_id: uuid.UUID, password_hash: str) -> None:
         self._row(staff_id, for_update=True).password_hash = password_hash
@@ -255,6 +407,26 @@ class StaffRepository(Repository):
             delete(LoginThrottleRow).where(LoginThrottleRow.last_failure_at < older_than)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _device(row: KnownDeviceRow) -> KnownDevice:
+    return KnownDevice(
+        id=row.id,
+        staff_id=row.staff_id,
+        description=row.description,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+    )
+
+
+def _alert(row: SignInAlertRow) -> SignInAlert:
+    return SignInAlert(
+        staff_id=row.staff_id,
+        failures=row.failures,
+        window_start=row.window_start,
+        last_failure_at=row.last_failure_at,
+        alerted_at=row.alerted_at,
+    )
 
 
 def _credentials(row: StaffRow) -> Credentials:
