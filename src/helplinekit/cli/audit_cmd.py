@@ -98,7 +98,13 @@ def verify_database(database: Database, checkpoint: Checkpoint | None = None) ->
                 "the log is keyed from here, but the key provider holds no audit key to "
                 "check it. Restore the key file that holds the audit key.",
             )
-        return verify_chain(uow.audit.entries(), head=head, checkpoint=checkpoint, key=key)
+        return verify_chain(
+            uow.audit.entries(),
+            head=head,
+            checkpoint=checkpoint,
+            key=key,
+            head_keyed_from=keyed_from,
+        )
 
 
 def _open(state: object, config_path: str | None) -> tuple[Helpline, str | None]:

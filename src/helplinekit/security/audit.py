@@ -315,6 +315,7 @@ def verify_chain(
     head: tuple[int, str] | None = None,
     checkpoint: Checkpoint | None = None,
     key: bytes | None = None,
+    head_keyed_from: int | None = None,
 ) -> VerifyResult:
     """Recompute the chain from the first entry; name the first entry that fails.
 
@@ -328,6 +329,9 @@ def verify_chain(
         (by someone without the key) fails at its first rewritten entry. With a key, a log
         with no keyed entry at all fails too: that is what rewriting it whole would leave.
         Without a key, only an unkeyed log verifies.
+    :param head_keyed_from: where the head row says keying starts. Only a hint (the head
+        row is as writable as the log): it lets a log rewritten whole as plain hashes fail at
+        the entry where keying started instead of as a whole; the MACs decide the rest.
     """
     expected_seq, prev, count = 1, GENESIS, 0
     keyed_from: int | None = None
@@ -363,12 +367,20 @@ def verify_chain(
         if keyed_from is None:
             if key is not None and _matches(key, prev, entry):
                 keyed_from = entry.seq
+            elif key is not None and entry.seq == head_keyed_from:
+                return VerifyResult(
+                    False,
+                    count,
+                    entry.seq,
+                    "the chain head says the log is keyed from here, but this entry is not "
+                    "keyed: someone without the audit key rewrote the log from here on.",
+                )
             elif not _matches(None, prev, entry):
                 return VerifyResult(
                     False, count, entry.seq, "its content does not match its hash.", keyed_from
                 )
         elif not _matches(key, prev, entry):
-            problem = "its content does not match its keyed hash."
+            problem = "its content does not match its hash."
             if _matches(None, prev, entry):
                 problem = (
                     f"it is only hash-chained, but the log is keyed from entry {keyed_from}: "
