@@ -258,6 +258,7 @@ def test_a_restore_checks_the_audit_key_opens_the_log(
     backup = tmp_path / "backup.file"
     cli("backup", "--to", str(backup))
     keys = json.loads(key_path(cli).read_text())
+    restored: list[str] = []
 
     def restore_with(audit_key: str | None, name: str) -> str:
         """Restore into a fresh deployment whose key file holds ``audit_key``."""
@@ -272,15 +273,22 @@ def test_a_restore_checks_the_audit_key_opens_the_log(
         if database_url.startswith("sqlite"):
             url = f"sqlite:///{folder / 'helpline.db'}"
         else:
-            url = request.getfixturevalue("another_postgres")  # --force replaces it each time
+            url = request.getfixturevalue("another_postgres")  # one database, replaced
         config = cli.config.read_text().split("[database]")[0]
         (folder / "helpline.toml").write_text(
             config + f'\n[database]\nurl = "{url}"\n\n[keys]\npath = "{key_file}"\n'
         )
         result = CliRunner().invoke(
             build_cli(cli.pm),
-            ["restore", str(backup), "--force", "--config", str(folder / "helpline.toml")],
+            [
+                "restore",
+                str(backup),
+                *(["--force"] if restored else []),
+                "--config",
+                str(folder / "helpline.toml"),
+            ],
         )
+        restored.append(url)
         assert "Traceback" not in result.output
         return f"{result.exit_code}:{result.output}"
 
