@@ -204,7 +204,6 @@ def test_keys_from_the_environment_add_the_audit_key_there_then_resume(
 ) -> None:
     old = make_old_key_file(cli)
     activity(cli, 10)
-    n = stored(engine)[-1]["seq"]
     # The same keys, now injected through the environment, plus a new audit key.
     monkeypatch.setenv("HELPLINEKIT_KEK", old["keks"][str(old["current"])])
     monkeypatch.setenv("HELPLINEKIT_INDEX_KEY", old["index_key"])

@@ -177,6 +177,11 @@ class KeyFileProvider:
         return self._load()["index_key"]
 
     def audit_key(self) -> bytes | None:
+        if type(self).key_encryption_key is not KeyFileProvider.key_encryption_key:
+            # A subclass that fetches its keys elsewhere (written before audit keys) and
+            # does not override this: it has no audit key, rather than reading a key file
+            # it never uses.
+            return None
         key: bytes | None = self._load()["audit_key"]
         if key is None and self._from_env() is None:
             # Look again: 'keys add-audit-key' may have added it since the file was read.
