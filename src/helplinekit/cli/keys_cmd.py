@@ -78,7 +78,8 @@ def add_audit_key(state: object, resume: bool, config_path: str | None) -> None:
     from helplinekit.security.keyfile import AuditKeyExists
 
     # Opened first: a wrong config, schema or key file is reported before anything changes.
-    with open_helpline(state, config_path) as helpline:
+    # Not the "no audit key" warning: that is what this command is fixing.
+    with open_helpline(state, config_path, show_warnings=resume) as helpline:
         context = helpline.context
         provider = context.key_provider
         if not resume:
