@@ -99,6 +99,8 @@ def test_an_old_key_file_warns_then_add_audit_key_keys_the_log_from_the_next_ent
     cli, engine, caplog
 ) -> None:
     old = make_old_key_file(cli)
+    out = cli("keys", "init")
+    assert "kept unchanged" in out and "'helplinekit keys add-audit-key'" in out
 
     # Before the upgrade: everything works, hash-chained, with a warning at each door.
     with caplog.at_level(logging.WARNING, logger="helplinekit"):
@@ -299,3 +301,31 @@ def test_a_restore_checks_the_audit_key_opens_the_log(
     out = restore_with(None, "none")
     assert out.startswith("1:")
     assert re.search(r"audit log is keyed from entry 1, but the key provider holds\s+no audit", out)
+
+
+def test_a_writer_without_the_key_refuses_to_write_to_a_keyed_log(
+    open_helpline, keys_env, monkeypatch
+) -> None:
+    from helplinekit.contracts import KeyUnavailable
+
+    without = open_helpline()
+    audit_now(without.context, None, "test.before")
+    assert without.warnings == [NO_AUDIT_KEY]
+    monkeypatch.setenv("HELPLINEKIT_AUDIT_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    keyed = open_helpline()
+    assert keyed.warnings == [NOT_KEYED_YET]
+    with keyed.context.database.uow() as uow:
+        assert uow.audit.start_keying(at=keyed.context.clock(), os_user=None).seq == 2
+        uow.commit()
+    # The key is gone from where the first helpline would look for it: it writes nothing
+    # rather than an entry that could never be verified.
+    monkeypatch.delenv("HELPLINEKIT_AUDIT_KEY")
+    with pytest.raises(KeyUnavailable, match="keyed from entry 2, but this helpline's key"):
+        audit_now(without.context, None, "test.after")
+    with without.context.database.uow(read_only=True) as uow:
+        assert uow.audit.head()[0] == 2
+    # And a helpline started without it refuses to start, saying what to restore.
+    from helplinekit.api import StartupError
+
+    with pytest.raises(StartupError, match="keyed from entry 2, but the key provider holds"):
+        open_helpline()
