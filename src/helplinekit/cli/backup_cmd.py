@@ -48,7 +48,8 @@ def restore(state: object, source: Path, force: bool, config_path: str | None) -
 
     helpline_config = state.config(config_path)  # type: ignore[attr-defined]
     restore_backup(helpline_config.database_url, source.absolute(), force=force)
-    with open_helpline(state, config_path) as helpline:  # refuses if the keys do not match
+    # Refuses if the keys do not match; the audit key is checked (and warned about) below.
+    with open_helpline(state, config_path, show_warnings=False) as helpline:
         from helplinekit.services.audit_trail import audit_key_status, audit_now
 
         status = audit_key_status(helpline.context.database)
