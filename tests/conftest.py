@@ -41,6 +41,7 @@ key = "intl.baseline"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.delenv("HELPLINEKIT_KEK", raising=False)
     monkeypatch.delenv("HELPLINEKIT_INDEX_KEY", raising=False)
+    monkeypatch.delenv("HELPLINEKIT_AUDIT_KEY", raising=False)
     monkeypatch.delenv("HELPLINEKIT_CONFIG", raising=False)
     monkeypatch.delenv("HELPLINEKIT_DISABLE_PLUGINS", raising=False)
     monkeypatch.delenv("HELPLINEKIT_TRACE_PLUGINS", raising=False)

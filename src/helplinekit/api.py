@@ -72,6 +72,8 @@ class Helpline:
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
+        #: Sentences for the operator found at start-up (e.g. no audit key); also logged.
+        self.warnings: list[str] = []
 
     # -- opening -----------------------------------------------------------------------
 
@@ -100,6 +102,7 @@ class Helpline:
         from helplinekit.db.uow import Database
         from helplinekit.plugins import get_plugin_manager
         from helplinekit.registry import Registries
+        from helplinekit.security.audit import AuditKeySource
         from helplinekit.security.blind_index import BlindIndex, MessageIdHasher
         from helplinekit.security.crypto import AesGcmCipher, KeyWrapper
         from helplinekit.security.policy import Policy, PolicyError
@@ -131,6 +134,7 @@ class Helpline:
         try:
             provider.key_encryption_key()
             index_key = provider.blind_index_key()
+            audit_key = AuditKeySource(provider)
         except KeyUnavailable as error:
             raise StartupError(f"The helpline cannot start without its keys: {error}") from None
 
@@ -158,9 +162,11 @@ class Helpline:
             cipher=cipher or AesGcmCipher(),
             index=BlindIndex.from_index_key(index_key),
             message_ids=MessageIdHasher.from_index_key(index_key),
+            audit_key=audit_key,
         )
         try:
             _check_keys_match(database)
+            warnings = _check_audit_key(database)
         except StartupError:
             database.dispose()
             raise
@@ -181,7 +187,9 @@ class Helpline:
             key_provider=provider,
             web_keys=_derived_web_keys(index_key),
         )
-        return cls(context)
+        opened = cls(context)
+        opened.warnings.extend(warnings)
+        return opened
 
     def close(self) -> None:
         self.context.database.dispose()
@@ -388,6 +396,27 @@ def _check_kek_before_migrating(engine: Any, wrapper: Any) -> None:
         row = connection.execute(statement.limit(1)).first()
     if row is not None:
         _check_wrapped_key(wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
+
+
+def _check_audit_key(database: Any) -> list[str]:
+    """Refuse to start when the log is keyed and the audit key is gone; warn otherwise.
+
+    A missing audit key on a log that was never keyed is a warning, not a refusal: existing
+    deployments keep working, only hash-chained, until ``keys add-audit-key`` is run.
+    """
+    import logging
+
+    from helplinekit.contracts.keys import KeyUnavailable
+    from helplinekit.services.audit_trail import audit_key_status
+
+    try:
+        warning = audit_key_status(database).warning
+    except KeyUnavailable as error:
+        raise StartupError(f"The keys cannot open this database: {error}") from None
+    if warning is None:
+        return []
+    logging.getLogger("helplinekit").warning("%s", warning)
+    return [warning]
 
 
 def _connect(url: str) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +135,22 @@ def run_workload(helpline, operations: int = 200, seed: int = 20260401) -> Workl
             break
         rng.choice(weighted)()
     return work
+
+
+@pytest.fixture
+def audit_key_env(keys_env, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """An audit key beside the test's environment keys, as a new deployment has one."""
+    key = secrets.token_bytes(32)
+    monkeypatch.setenv("HELPLINEKIT_AUDIT_KEY", base64.b64encode(key).decode())
+    return key
+
+
+@pytest.fixture(params=["hash-chained", "keyed"])
+def chain_key(request: pytest.FixtureRequest) -> bytes | None:
+    """None for a deployment without an audit key (as before), then an audit key."""
+    if request.param == "keyed":
+        return request.getfixturevalue("audit_key_env")
+    return None
 
 
 @pytest.fixture

@@ -215,3 +215,73 @@ def test_check_details_refuses_free_text_without_quoting_it(value) -> None:
     assert "free text" in message and "'term'" in message
     for part in value if isinstance(value, list) else [value]:
         assert str(part) not in message.replace("'term'", "")
+
+
+# -- keyed chains ----------------------------------------------------------------------------
+
+
+def keyed_after(entries: list[AuditEntry], key: bytes, count: int) -> list[AuditEntry]:
+    """``entries`` then an ``audit.keyed`` marker and ``count`` more entries, all keyed."""
+    from helplinekit.security.audit import AUDIT_KEYED, chain_mac
+
+    out, prev = list(entries), entries[-1].hash if entries else GENESIS
+    for offset in range(count + 1):
+        seq = len(entries) + offset + 1
+        entry = AuditEntry(
+            seq=seq,
+            at=START + timedelta(seconds=seq),
+            actor_kind="system",
+            actor_id=None,
+            os_user=None,
+            action=AUDIT_KEYED if offset == 0 else "case.view",
+            object_kind="audit" if offset == 0 else "case",
+            object_id=None if offset == 0 else str(uuid.UUID(int=seq)),
+            details={"hash_chained": len(entries)} if offset == 0 else {},
+            prev_hash=prev,
+        )
+        entry = attrs.evolve(entry, hash=chain_mac(key, prev, entry))
+        out.append(entry)
+        prev = entry.hash
+    return out
+
+
+def test_an_upgraded_chain_names_where_keying_starts_and_checks_both_parts() -> None:
+    key = b"a" * 32
+    entries = keyed_after(chain(5), key, 4)
+    head = (10, entries[-1].hash)
+    result = verify_chain(entries, head=head, key=key)
+    assert (result.ok, result.keyed_from) == (True, 6)
+    assert result.describe() == (
+        "The audit log is intact: 10 entries. Entries 1–5 are hash-chained (written before "
+        "the audit key was added); keyed from entry 6. Both parts are valid."
+    )
+    # Without the key, or with another key, the keyed part cannot be vouched for.
+    assert verify_chain(entries, head=head).first_bad_seq == 6
+    other = verify_chain(entries, head=head, key=b"b" * 32)
+    assert (other.ok, other.first_bad_seq) == (False, 6)
+    # Keyed from the first entry.
+    relinked = keyed_after([], key, 2)
+    result = verify_chain(relinked, key=key)
+    assert (result.ok, result.keyed_from) == (True, 1)
+    assert result.describe() == "The audit log is intact: 3 entries, keyed chain valid."
+
+
+def test_a_provider_without_an_audit_key_method_still_works() -> None:
+    from helplinekit.contracts import AuditKeyProvider, KeyUnavailable
+    from helplinekit.security.audit import AuditKeySource, provider_audit_key
+
+    class Before:  # a provider plugin written before audit keys
+        name = "acme.old"
+
+    class Broken:
+        name = "acme.broken"
+
+        def audit_key(self) -> bytes:
+            return b"short"
+
+    assert provider_audit_key(Before()) is None
+    assert not isinstance(Before(), AuditKeyProvider) and isinstance(Broken(), AuditKeyProvider)
+    assert AuditKeySource(Before()).get() is None
+    with pytest.raises(KeyUnavailable, match="'acme.broken' returned an audit key"):
+        provider_audit_key(Broken())
+    assert "a" * 10 not in repr(AuditKeySource(key=b"a" * 32))

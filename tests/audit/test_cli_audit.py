@@ -94,7 +94,9 @@ def test_keygen_checkpoint_verify_then_tampering_is_named(
     )
 
     out = cli("audit", "verify")
-    assert f"The audit log is intact: {seq} entries, hash chain valid." in out
+    # 'keys init' gave this new deployment an audit key: keyed from the first entry.
+    assert f"The audit log is intact: {seq} entries, keyed chain valid." in out
+    assert "only hash-chained" not in out
     out = cli("audit", "verify", "--checkpoint", str(checkpoint))
     assert "intact" in out and f"Nothing up to entry {seq} was removed or rewritten" in out
 
@@ -127,8 +129,7 @@ def test_truncation_and_a_rewritten_tail_are_caught_by_the_checkpoint(
     cli("audit", "checkpoint", "--signing-key", str(signing_key), "--out", str(checkpoint))
     _one_more(cli)
     rows = _stored(engine)
-    n = rows[-1]["seq"]
-    checkpoint_seq = n - 1  # one entry came after the checkpoint
+    n = rows[-1]["seq"]  # one entry came after the checkpoint
 
     # Remove the last 4 entries and fix the head row: a valid, shorter chain.
     with engine.begin() as connection:
@@ -155,13 +156,20 @@ def test_truncation_and_a_rewritten_tail_are_caught_by_the_checkpoint(
                 .values(object_id=entry.object_id, prev_hash=entry.prev_hash, hash=entry.hash)
             )
         connection.execute(update(HEAD).values(seq=n, hash=rewritten[-1].hash))
-    assert "intact" in cli("audit", "verify")  # consistent: only the checkpoint shows it
+    # Consistent as plain hashes, but the log is keyed: caught at the edited entry without
+    # a checkpoint (before audit keys, only the checkpoint showed this).
+    out = cli("audit", "verify", expect=1)
+    assert (
+        "NOT intact at entry 2: it is only hash-chained, but the log is keyed from entry 1" in out
+    )
     out = cli("audit", "verify", "--checkpoint", str(checkpoint), expect=1)
-    assert f"NOT intact at entry {checkpoint_seq}" in out
-    assert "differs from the signed checkpoint" in out
+    assert "NOT intact at entry 2" in out
 
     # Entries deleted from the end without fixing the head row: the chain alone shows it.
     with engine.begin() as connection:
+        connection.execute(delete(LOG))
+        connection.execute(LOG.insert(), rows)
+        connection.execute(update(HEAD).values(seq=n, hash=rows[-1]["hash"]))
         connection.execute(delete(LOG).where(LOG.c.seq > n - 2))
     assert f"NOT intact at entry {n - 1}" in cli("audit", "verify", expect=1)
 

@@ -1,7 +1,8 @@
 """Random tampering with the audit log is always detected, at the entry tampered with.
 
 A real log of 200 entries is made by real casework through the services, on SQLite and on
-PostgreSQL. Then 1,000 random tamperings per database, from a fixed seed:
+PostgreSQL, both without an audit key (hash-chained, as deployments made before audit keys)
+and with one (keyed). Then 1,000 random tamperings per database, from a fixed seed:
 
 * edits of one field of a random entry (action, object, details, time, actor);
 * deletion of an entry in the middle;
@@ -17,6 +18,7 @@ missing seq, for a truncation the first missing seq).
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections import Counter
@@ -38,6 +40,14 @@ from helplinekit.security.audit import (
 )
 
 from .conftest import read_log, run_workload
+
+
+def verify_database_in(uow, key: bytes | None):
+    """Verify what ``uow`` sees, as ``audit verify`` does (head row and its keying note)."""
+    return verify_chain(
+        uow.audit.entries(), head=uow.audit.head(), key=key, head_keyed_from=uow.audit.keyed_from()
+    )
+
 
 pytestmark = pytest.mark.database
 
@@ -212,13 +222,18 @@ def signing(tmp_path: Path):
     return checkpoint_for
 
 
-def test_random_tampering_is_detected_at_the_right_entry(helpline, signing, capsys) -> None:
+def test_random_tampering_is_detected_at_the_right_entry(
+    open_helpline, chain_key, signing, capsys
+) -> None:
+    helpline = open_helpline()
     work = run_workload(helpline, ENTRIES)
     entries, head = read_log(helpline)
     assert len(entries) == head[0] >= ENTRIES
-    assert verify_chain(entries, head=head).ok
+    assert verify_chain(entries, head=head, key=chain_key).ok
+    assert verify_chain(entries, head=head, key=chain_key).keyed_from == (chain_key and 1)
     checkpoint = signing(*head)
-    assert verify_chain(entries, head=head, checkpoint=checkpoint).ok
+    assert verify_chain(entries, head=head, checkpoint=checkpoint, key=chain_key).ok
+    verify = functools.partial(verify_chain, key=chain_key)
     staff_ids = [work.intake.id, work.lawyer.id, work.supervisor.id, work.outsider.id]
     rng = random.Random(SEED)
     detected: Counter[str] = Counter()
@@ -227,12 +242,12 @@ def test_random_tampering_is_detected_at_the_right_entry(helpline, signing, caps
     # In memory: most of the tamperings, on the entries read from the database.
     for kind in kinds(rng, TAMPERINGS - IN_SQL):
         tampering = tamper_in_memory(entries, kind, rng, staff_ids)
-        result = verify_chain(tampering.entries, head=tampering.head, checkpoint=checkpoint)
+        result = verify(tampering.entries, head=tampering.head, checkpoint=checkpoint)
         if kind == "truncate":
             # The shorter chain is valid in itself: only the checkpoint shows the cut.
-            assert verify_chain(tampering.entries, head=tampering.head).ok
+            assert verify(tampering.entries, head=tampering.head).ok
         else:
-            alone = verify_chain(tampering.entries, head=tampering.head)
+            alone = verify(tampering.entries, head=tampering.head)
             assert alone.first_bad_seq == result.first_bad_seq, (kind, alone, result)
         if not result.ok and result.first_bad_seq == tampering.expected:
             detected[kind] += 1
@@ -244,7 +259,7 @@ def test_random_tampering_is_detected_at_the_right_entry(helpline, signing, caps
     for kind in kinds(rng, IN_SQL, places=False):
         with database.uow() as uow:
             expected = tamper_in_sql(uow.session, entries, kind, rng, staff_ids)
-            result = verify_chain(uow.audit.entries(), head=uow.audit.head(), checkpoint=checkpoint)
+            result = verify(uow.audit.entries(), head=uow.audit.head(), checkpoint=checkpoint)
             uow.rollback()
         if not result.ok and result.first_bad_seq == expected:
             detected[f"sql:{kind}"] += 1
@@ -269,10 +284,11 @@ def test_random_tampering_is_detected_at_the_right_entry(helpline, signing, caps
     }
     # The rolled-back tamperings left the real log intact.
     after, after_head = read_log(helpline)
-    assert after_head == head and verify_chain(after, head=after_head).ok
+    assert after_head == head and verify(after, head=after_head).ok
     with capsys.disabled():
         print(
-            f"\n[{database.dialect}] {sum(detected.values())}/{TAMPERINGS} tamperings of a "
+            f"\n[{database.dialect}, {'keyed' if chain_key else 'hash-chained'}] "
+            f"{sum(detected.values())}/{TAMPERINGS} tamperings of a "
             f"{len(entries)}-entry log detected at the right entry: {dict(sorted(detected.items()))}"
         )
 
@@ -331,3 +347,64 @@ def test_rows_that_cannot_even_be_read_fail_at_their_seq(helpline) -> None:
         assert "cannot be read" in result.problem
     after, after_head = read_log(helpline)
     assert after_head == head and verify_chain(after, head=after_head).ok
+
+
+def test_a_tail_rewritten_without_the_audit_key_is_caught_without_a_checkpoint(
+    open_helpline, audit_key_env
+) -> None:
+    """The finding: with plain SHA-256 an attacker who can write to the database edits an
+    entry and recomputes every later hash, and only a checkpoint shows it. Keyed, the
+    rewritten entry itself fails, with no checkpoint at all."""
+    helpline = open_helpline()
+    work = run_workload(helpline, 60)
+    entries, head = read_log(helpline)
+    assert verify_chain(entries, head=head, key=audit_key_env).keyed_from == 1
+    rng = random.Random(SEED + 2)
+    staff_ids = [work.intake.id, work.lawyer.id, work.supervisor.id, work.outsider.id]
+    for _ in range(40):
+        index = rng.randrange(len(entries))
+        changed = edited(entries[index], rng.choice(EDIT_FIELDS), rng, staff_ids)
+        rewritten = rewrite_tail(entries, index, changed)
+        new_head = (len(rewritten), rewritten[-1].hash)
+        # What the attacker made: a tail whose links are all consistent plain hashes...
+        assert all(chain_hash(e.prev_hash, e) == e.hash for e in rewritten[index:])
+        # ...and what the verifier with the key sees: the rewritten entry, named (the head
+        # row still says the log is keyed from entry 1).
+        result = verify_chain(rewritten, head=new_head, key=audit_key_env, head_keyed_from=1)
+        assert (result.ok, result.first_bad_seq) == (False, index + 1)
+        assert "not keyed" in result.problem or "only hash-chained" in result.problem
+    # Rewritten whole, with the head row's note of where keying starts cleared as well:
+    # the log still fails, as a whole, because this helpline holds an audit key.
+    rewritten = rewrite_tail(entries, 0, edited(entries[0], "at", rng, staff_ids))
+    result = verify_chain(rewritten, head=(len(rewritten), rewritten[-1].hash), key=audit_key_env)
+    assert (result.ok, result.first_bad_seq, result.keyed_from) == (False, None, None)
+    assert result.describe().startswith("The audit log is NOT intact: no entry is keyed")
+    # Rewritten from a later entry: named as only hash-chained, with the head row cleared too.
+    rewritten = rewrite_tail(entries, 30, edited(entries[30], "action", rng, staff_ids))
+    result = verify_chain(rewritten, head=(len(rewritten), rewritten[-1].hash), key=audit_key_env)
+    assert (result.first_bad_seq, result.keyed_from) == (31, 1)
+    assert "only hash-chained, but the log is keyed from entry 1" in result.problem
+
+    # The same as SQL against the database, read back through the repository.
+    database = helpline.context.database
+    for index in (0, 17, len(entries) - 1):
+        changed = edited(entries[index], "actor", rng, staff_ids)
+        rewritten = rewrite_tail(entries, index, changed)
+        with database.uow() as uow:
+            for entry in rewritten[index:]:
+                uow.session.execute(
+                    update(LOG)
+                    .where(LOG.c.seq == entry.seq)
+                    .values(
+                        actor_kind=entry.actor_kind,
+                        actor_id=entry.actor_id,
+                        prev_hash=entry.prev_hash,
+                        hash=entry.hash,
+                    )
+                )
+            uow.session.execute(update(HEAD).values(hash=rewritten[-1].hash))
+            result = verify_database_in(uow, audit_key_env)
+            uow.rollback()
+        assert (result.ok, result.first_bad_seq) == (False, index + 1), result
+    after, after_head = read_log(helpline)
+    assert after_head == head and verify_chain(after, head=after_head, key=audit_key_env).ok

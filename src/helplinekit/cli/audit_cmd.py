@@ -1,4 +1,4 @@
-"""``helplinekit audit …``: verify the hash-chained audit log and sign checkpoints of it.
+"""``helplinekit audit …``: verify the keyed audit log and sign checkpoints of it.
 
 Truncating the tail of the log leaves a valid, shorter chain; only a checkpoint kept
 elsewhere, signed with a key that never lives on the database host, shows it. So:
@@ -6,7 +6,8 @@ elsewhere, signed with a key that never lives on the database host, shows it. So
 * ``audit keygen`` makes the signing key (kept off the database host) and prints the public
   key that ``helpline.toml`` trusts (``[audit] checkpoint_public_key``);
 * ``audit checkpoint`` signs the current head of the log (the checkpoint is itself audited);
-* ``audit verify`` recomputes the chain and names the first bad entry, and with
+* ``audit verify`` recomputes the chain (keyed with the audit key from where keying starts)
+  and names the first bad entry, and with
   ``--checkpoint`` also proves that nothing the checkpoint vouches for was removed or
   rewritten. Verifying writes nothing, so it can run with read-only database access.
 """
@@ -78,15 +79,32 @@ def verify_database(database: Database, checkpoint: Checkpoint | None = None) ->
 
     The head and the entries are read in one snapshot (REPEATABLE READ on PostgreSQL; a
     SQLite read transaction is a snapshot already), so entries appended while the log is
-    being read are not mistaken for entries added outside the chain head.
+    being read are not mistaken for entries added outside the chain head. Keyed entries are
+    checked with the database's audit key (from the key provider).
     """
-    from helplinekit.security.audit import verify_chain
+    from helplinekit.security.audit import VerifyResult, verify_chain
 
+    key = database.audit_key.get()
     with database.uow(read_only=True) as uow:
         if database.dialect == "postgresql":
             uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         head = uow.audit.head()
-        return verify_chain(uow.audit.entries(), head=head, checkpoint=checkpoint)
+        keyed_from = uow.audit.keyed_from()
+        if key is None and keyed_from is not None:
+            return VerifyResult(
+                False,
+                0,
+                keyed_from,
+                "the log is keyed from here, but the key provider holds no audit key to "
+                "check it. Restore the key file that holds the audit key.",
+            )
+        return verify_chain(
+            uow.audit.entries(),
+            head=head,
+            checkpoint=checkpoint,
+            key=key,
+            head_keyed_from=keyed_from,
+        )
 
 
 def _open(state: object, config_path: str | None) -> tuple[Helpline, str | None]:
@@ -240,9 +258,10 @@ def checkpoint(state: object, signing_key: Path, out: Path, config_path: str | N
 @config_option
 @click.pass_obj
 def verify(state: object, checkpoint_path: Path | None, config_path: str | None) -> None:
-    """Recompute the hash chain; name the first bad entry (exit 1) if there is one."""
+    """Recompute the chain; name the first bad entry (exit 1) if there is one."""
     from helplinekit.security.audit import Checkpoint, CheckpointError
 
+    # Opening prints "warning: …" when there is no audit key (the log is only hash-chained).
     helpline, trusted = _open(state, config_path)
     with helpline:
         checkpoint = None

@@ -48,8 +48,16 @@ def restore(state: object, source: Path, force: bool, config_path: str | None) -
 
     helpline_config = state.config(config_path)  # type: ignore[attr-defined]
     restore_backup(helpline_config.database_url, source.absolute(), force=force)
-    with open_helpline(state, config_path) as helpline:  # refuses if the keys do not match
-        from helplinekit.services.audit_trail import audit_now
+    # Refuses if the keys do not match; the audit key is checked (and warned about) below.
+    with open_helpline(state, config_path, show_warnings=False) as helpline:
+        from helplinekit.services.audit_trail import audit_key_status, audit_now
 
+        status = audit_key_status(helpline.context.database)
+        if status.keyed_from is not None and not status.key_opens_log:
+            # Writing on would append entries that never verify: stop before auditing.
+            warning = status.warning or ""
+            raise click.ClickException(f"Restored {source}, but {warning[:1].lower()}{warning[1:]}")
         audit_now(helpline.context, helpline.system(), "backup.restore", None, None)
     click.echo(f"Restored {source}; the keys open it.")
+    if status.warning is not None:
+        click.echo(f"warning: {status.warning}", err=True)

@@ -27,6 +27,7 @@ def check(state: object, config_path: str | None) -> None:
     Exits with status 1 and one line per problem when something is wrong.
     """
     from helplinekit.contracts.keys import KeyUnavailable
+    from helplinekit.security.audit import NO_AUDIT_KEY, provider_audit_key
 
     helpline = state.config(config_path)  # type: ignore[attr-defined]
     registries = state.registries(helpline)  # type: ignore[attr-defined]
@@ -47,6 +48,8 @@ def check(state: object, config_path: str | None) -> None:
         try:
             provider.key_encryption_key()
             provider.blind_index_key()
+            if provider_audit_key(provider) is None:
+                warnings.append(f"keys: {NO_AUDIT_KEY}")
         except KeyUnavailable as error:
             problems.append(f"keys: {error}")
     if not problems:

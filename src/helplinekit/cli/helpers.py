@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import click
@@ -34,14 +35,36 @@ def os_user() -> str | None:
         return None
 
 
-def open_helpline(state: object, config_path: str | None) -> Helpline:
-    """Open the deployment; its audit entries carry the OS user running the command."""
+def open_helpline(
+    state: object, config_path: str | None, *, show_warnings: bool = True
+) -> Helpline:
+    """Open the deployment; its audit entries carry the OS user running the command.
+
+    What start-up warns about (e.g. an audit log that is only hash-chained) is printed to
+    stderr as ``warning: …``, once, instead of as a bare log line.
+    """
     from helplinekit.api import Helpline
 
     helpline = state.config(config_path)  # type: ignore[attr-defined]
-    opened = Helpline.open(helpline, pm=state.pm)  # type: ignore[attr-defined]
+    logger = logging.getLogger("helplinekit")
+    handler = _EchoWarnings() if show_warnings else logging.NullHandler()
+    logger.addHandler(handler)
+    try:
+        opened = Helpline.open(helpline, pm=state.pm)  # type: ignore[attr-defined]
+    finally:
+        logger.removeHandler(handler)
     opened.context.os_user = os_user()
     return opened
+
+
+class _EchoWarnings(logging.Handler):
+    """Start-up warnings to the terminal's stderr (resolved when emitted, as click does)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
 
 
 def acting(helpline: Helpline, email: str | None) -> Actor:

@@ -1,4 +1,4 @@
-"""``helplinekit keys …``: create the deployment's keys."""
+"""``helplinekit keys …``: create the deployment's keys, add the audit key, rotate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from helplinekit.cli.options import config_option
 
 @click.group()
 def keys() -> None:
-    """Manage the key-encryption and blind-index keys."""
+    """Manage the key-encryption, blind-index and audit keys."""
 
 
 @keys.command()
@@ -31,6 +31,11 @@ def init(state: object, config_path: str | None) -> None:
         # Running init twice is harmless: the existing keys are kept, never replaced.
         provider.key_encryption_key()  # still refuse a damaged or world-readable file
         click.echo(f"A key file already exists at {existing}; it was kept unchanged.")
+        if provider.audit_key() is None:
+            click.echo(
+                "It holds no audit key, so the audit log is only hash-chained: add one with "
+                "'helplinekit keys add-audit-key'."
+            )
         return
     if _database_has_data(helpline.database_url):
         # Never make a new key for existing data: it could not read it, and staff might
@@ -40,12 +45,77 @@ def init(state: object, config_path: str | None) -> None:
             f"key was made. Restore the key file from your backup to {existing}."
         )
     path = provider.create()
-    click.echo(f"Created the key file {path} (readable only by you).")
+    click.echo(
+        f"Created the key file {path} (readable only by you): the key-encryption, "
+        "blind-index and audit keys."
+    )
     click.echo(
         "Back it up NOW, somewhere apart from the database and its backups (for example an "
         "encrypted USB drive kept in a safe, or a password manager's secure file store).\n"
         "Without this file the helpline's data cannot be read by anyone, including you."
     )
+
+
+@keys.command("add-audit-key")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="The audit key is already there (an interrupted run, or a key you set in "
+    "HELPLINEKIT_AUDIT_KEY): only start keying the audit log with it.",
+)
+@config_option
+@click.pass_obj
+def add_audit_key(state: object, resume: bool, config_path: str | None) -> None:
+    """Add the audit key to the key file and key the audit log from its next entry.
+
+    For deployments whose key file predates audit keys. The existing keys are kept as they
+    are and an existing audit key is never replaced. Entries written before stay
+    hash-chained; from the new 'audit.keyed' entry on, every entry is keyed (HMAC-SHA256),
+    so someone who can write to the database but does not hold the key can no longer
+    rewrite the log without it showing.
+    """
+    from helplinekit.cli.helpers import open_helpline
+    from helplinekit.security.keyfile import AuditKeyExists
+
+    # Opened first: a wrong config, schema or key file is reported before anything changes.
+    # Not the "no audit key" warning: that is what this command is fixing.
+    with open_helpline(state, config_path, show_warnings=resume) as helpline:
+        context = helpline.context
+        provider = context.key_provider
+        if not resume:
+            if not hasattr(provider, "add_audit_key"):
+                raise click.ClickException(
+                    f"Key provider {context.config.keys.provider!r} manages its keys itself: "
+                    "add an audit key with its own tools, then run 'helplinekit keys "
+                    "add-audit-key --resume' to key the audit log."
+                )
+            try:
+                path = provider.add_audit_key()
+            except AuditKeyExists as error:
+                raise click.ClickException(
+                    f"{error} If an earlier 'add-audit-key' was interrupted before it keyed "
+                    "the audit log, run 'helplinekit keys add-audit-key --resume'."
+                ) from None
+            click.echo(f"Added an audit key to the key file {path}; its other keys are unchanged.")
+        with context.database.uow() as uow:
+            marker = uow.audit.start_keying(at=context.clock(), os_user=context.os_user)
+            keyed_from = uow.audit.keyed_from()
+            uow.commit()
+    if marker is None:
+        click.echo(f"The audit log was already keyed from entry {keyed_from}; nothing was written.")
+    elif marker.seq == 1:
+        click.echo("The audit log is keyed from its first entry.")
+    else:
+        click.echo(
+            f"The audit log is keyed from entry {marker.seq}: entries 1–{marker.seq - 1} stay "
+            "hash-chained (written before the audit key was added), and entry "
+            f"{marker.seq} vouches for them."
+        )
+    if not resume:
+        click.echo(
+            "Back up the key file again NOW: older copies of it lack the audit key, and "
+            "without it nothing more can be written to the audit log."
+        )
 
 
 @keys.command()

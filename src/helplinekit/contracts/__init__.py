@@ -38,7 +38,7 @@ from helplinekit.contracts.jurisdiction import (
     RemovalRoute,
     TimeLimit,
 )
-from helplinekit.contracts.keys import KEY_BYTES, KeyProvider, KeyUnavailable
+from helplinekit.contracts.keys import KEY_BYTES, AuditKeyProvider, KeyProvider, KeyUnavailable
 from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "MESSAGE_KEYS",
     "NO_SPECIFIC_PROVISION",
     "RTL_SCRIPTS",
+    "AuditKeyProvider",
     "Authority",
     "Channel",
     "ChannelError",

@@ -1,4 +1,4 @@
-"""The key-provider contract: where the key-encryption key and the blind-index key live.
+"""The key-provider contract: where the key-encryption, blind-index and audit keys live.
 
 Keys never live in the database or in ``helpline.toml``. ``helpline.toml`` names the
 provider (``[keys] provider = "local.keyfile"``); a provider plugin can fetch keys from a
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-__all__ = ["KEY_BYTES", "KeyProvider", "KeyUnavailable"]
+__all__ = ["KEY_BYTES", "AuditKeyProvider", "KeyProvider", "KeyUnavailable"]
 
-#: Both keys are 256-bit.
+#: Every key is 256-bit.
 KEY_BYTES = 32
 
 
@@ -47,4 +47,24 @@ class KeyProvider(Protocol):
 
     def blind_index_key(self) -> bytes:
         """Return the blind-index key, separate from the key-encryption key."""
+        ...
+
+
+@runtime_checkable
+class AuditKeyProvider(Protocol):
+    """What a key provider adds to also hold the audit-log key (optional, but recommended).
+
+    The audit log is chained with HMAC-SHA256 under this key, so someone who can write to
+    the database but does not hold the key cannot rewrite entries and recompute the chain.
+    A provider without :meth:`audit_key` (or returning None) still works: the log is then
+    only hash-chained, and start-up, ``config check`` and ``audit verify`` warn about it.
+    """
+
+    def audit_key(self) -> bytes | None:
+        """Return the audit key (32 bytes), or None if this provider holds none.
+
+        Called at start-up, and again by a writer that finds the log keyed while it has no
+        key yet (the key was added while it ran), so a provider that caches its keys should
+        look again when it has none. Raise :class:`KeyUnavailable` if it is damaged.
+        """
         ...

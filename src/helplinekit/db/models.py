@@ -465,6 +465,9 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # Where the HMAC chain starts (None: not keyed yet). Writers read it to know how to
+    # link the next entry; the verifier trusts only the MACs, never this column.
+    keyed_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class AuditRow(Base):

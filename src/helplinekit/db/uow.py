@@ -33,6 +33,7 @@ from helplinekit.db.repos.audit import AuditRepository
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from helplinekit.security.audit import AuditKeySource
     from helplinekit.security.blind_index import BlindIndex, MessageIdHasher
     from helplinekit.security.crypto import FieldCipher, KeyWrapper
 
@@ -51,6 +52,7 @@ class Database:
         index: BlindIndex,
         message_ids: MessageIdHasher,
         engine: Engine | None = None,
+        audit_key: AuditKeySource | None = None,
     ) -> None:
         self.url = url
         self.engine = engine or make_engine(url)
@@ -59,6 +61,11 @@ class Database:
         self.cipher = cipher
         self.index = index
         self.message_ids = message_ids
+        # The audit key comes from the key provider, never from the database; without
+        # one the audit log is only hash-chained.
+        from helplinekit.security.audit import AuditKeySource
+
+        self.audit_key = audit_key or AuditKeySource()
 
     @property
     def dialect(self) -> str:
@@ -107,7 +114,7 @@ class UnitOfWork:
         self.staff = StaffRepository(*parts)
         self.jobs = JobRepository(*parts)
         self.outbox = OutboxRepository(*parts)
-        self.audit = AuditRepository(*parts)
+        self.audit = AuditRepository(*parts, audit_key=db.audit_key)
         return self
 
     def after_commit(self, callback: Callable[[], None]) -> None:

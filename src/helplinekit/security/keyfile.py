@@ -3,7 +3,13 @@
 The key file lives **outside** the deployment folder, readable only by its owner, so a copy
 of the folder (or of its database, or a backup) does not carry the key. Environment
 variables override the file for deployments that inject secrets (systemd credentials,
-container secrets): ``HELPLINEKIT_KEK`` and ``HELPLINEKIT_INDEX_KEY``, base64 of 32 bytes.
+container secrets): ``HELPLINEKIT_KEK`` and ``HELPLINEKIT_INDEX_KEY``, base64 of 32 bytes, and
+``HELPLINEKIT_AUDIT_KEY`` for the audit-log key.
+
+The audit key (``audit_key`` in the file) keys the audit log's chain (HMAC-SHA256), so it
+lives here with the other keys and never in the database. ``keys init`` writes one from the
+start; a key file made before audit keys existed gets one with ``keys add-audit-key``, which
+adds it beside the existing keys and never replaces one.
 
 Losing this file loses the data: there is no recovery without it. Back it up apart from
 the database backups (see ``docs/data-protection.md``).
@@ -29,6 +35,11 @@ NAME = "local.keyfile"
 FORMAT = "helplinekit-keys/1"
 KEK_ENV = "HELPLINEKIT_KEK"
 INDEX_KEY_ENV = "HELPLINEKIT_INDEX_KEY"
+AUDIT_KEY_ENV = "HELPLINEKIT_AUDIT_KEY"
+
+
+class AuditKeyExists(KeyUnavailable):
+    """The key file already holds an audit key; it is never replaced."""
 
 
 def _decode(value: object, where: str) -> bytes:
@@ -79,8 +90,15 @@ class KeyFileProvider:
 
     def _from_env(self) -> dict[str, Any] | None:
         kek, index_key = os.environ.get(KEK_ENV), os.environ.get(INDEX_KEY_ENV)
-        if not kek and not index_key:
+        audit_key = os.environ.get(AUDIT_KEY_ENV)
+        if not kek and not index_key and not audit_key:
             return None
+        if audit_key and not kek and not index_key:
+            raise KeyUnavailable(
+                f"{AUDIT_KEY_ENV} is set but {KEK_ENV} and {INDEX_KEY_ENV} are not: the keys "
+                "come all from the environment or all from the key file. Unset "
+                f"{AUDIT_KEY_ENV} to use the key file (it holds its own audit key)."
+            )
         if not (kek and index_key):
             missing = INDEX_KEY_ENV if kek else KEK_ENV
             raise KeyUnavailable(f"{missing} is not set; set both {KEK_ENV} and {INDEX_KEY_ENV}.")
@@ -88,6 +106,7 @@ class KeyFileProvider:
             "keks": {1: _decode(kek, KEK_ENV)},
             "current": 1,
             "index_key": _decode(index_key, INDEX_KEY_ENV),
+            "audit_key": _decode(audit_key, AUDIT_KEY_ENV) if audit_key else None,
         }
 
     def _load(self) -> dict[str, Any]:
@@ -129,13 +148,19 @@ class KeyFileProvider:
             if current not in keks:
                 raise ValueError(f"current key version {current} is not in the file")
             index_key = _decode(document["index_key"], f"{path} index_key")
+            # Optional: key files written before audit keys existed have none.
+            audit_key = (
+                _decode(document["audit_key"], f"{path} audit_key")
+                if document.get("audit_key") is not None
+                else None
+            )
         except KeyUnavailable:
             raise
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise KeyUnavailable(
                 f"The key file {path} is damaged ({error}); restore it from backup."
             ) from None
-        return {"keks": keks, "current": current, "index_key": index_key}
+        return {"keks": keks, "current": current, "index_key": index_key, "audit_key": audit_key}
 
     def key_encryption_key(self, version: int | None = None) -> tuple[int, bytes]:
         loaded = self._load()
@@ -150,6 +175,24 @@ class KeyFileProvider:
 
     def blind_index_key(self) -> bytes:
         return self._load()["index_key"]
+
+    def audit_key(self) -> bytes | None:
+        if type(self).key_encryption_key is not KeyFileProvider.key_encryption_key:
+            # A subclass that fetches its keys elsewhere (written before audit keys) and
+            # does not override this: it has no audit key, rather than reading a key file
+            # it never uses.
+            return None
+        key: bytes | None = self._load()["audit_key"]
+        if key is None and self._from_env() is None:
+            # Look again: 'keys add-audit-key' may have added it since the file was read.
+            self._loaded = None
+            key = self._load()["audit_key"]
+        return key
+
+    @property
+    def from_environment(self) -> bool:
+        """Whether the keys come from environment variables rather than the file."""
+        return self._from_env() is not None
 
     # -- writing key files (used by 'helplinekit keys init' and 'keys rotate') ------------
 
@@ -168,6 +211,8 @@ class KeyFileProvider:
             "current": 1,
             "keks": {"1": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()},
             "index_key": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(),
+            # A new deployment's audit log is keyed from its first entry.
+            "audit_key": base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # O_EXCL: never replace a key file that appeared in the meantime; 0600 from birth.
@@ -180,10 +225,10 @@ class KeyFileProvider:
 
     # -- rotation --------------------------------------------------------------------------
 
-    def _rewrite(self, change: Any) -> None:
+    def _rewrite(self, change: Any, what: str = "rotate them") -> None:
         if self._from_env() is not None:
             raise KeyUnavailable(
-                f"The keys come from {KEK_ENV}/{INDEX_KEY_ENV}; rotate them where they are "
+                f"The keys come from {KEK_ENV}/{INDEX_KEY_ENV}; {what} where they are "
                 "set, not in a key file."
             )
         document = json.loads(self.path.read_text(encoding="utf-8"))
@@ -215,6 +260,37 @@ class KeyFileProvider:
         self._read_file()  # refuse a damaged or world-readable file before changing it
         self._rewrite(change)
         return new_version
+
+    def add_audit_key(self) -> Path:
+        """Add a fresh audit key to the key file; refuse if it already holds one.
+
+        Every other key in the file is kept as it is (the file is rewritten whole and renamed
+        over the old one, as for rotation).
+
+        :raises AuditKeyExists: the file already holds an audit key (it was not changed).
+        :raises KeyUnavailable: the keys come from environment variables, or the file is
+            missing, damaged or readable by others.
+        """
+        if self._from_env() is not None:
+            raise KeyUnavailable(
+                f"The keys come from {KEK_ENV}/{INDEX_KEY_ENV}, not a key file: set "
+                f"{AUDIT_KEY_ENV} where they are set (base64 of {KEY_BYTES} random bytes, e.g. "
+                "from 'openssl rand -base64 32'), restart, then run 'helplinekit keys "
+                "add-audit-key --resume' to key the audit log."
+            )
+        self._read_file()  # refuse a damaged or world-readable file before changing it
+
+        def change(document: dict[str, Any]) -> None:
+            # Checked on the document being rewritten, so a key added meanwhile is kept.
+            if document.get("audit_key") is not None:
+                raise AuditKeyExists(
+                    f"The key file {self.path} already holds an audit key; it was not changed."
+                )
+            document["audit_key"] = base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+            document["audit_key_added_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+
+        self._rewrite(change, "add the audit key")
+        return self.path
 
     def retire_versions(self, keep: int) -> list[int]:
         """Remove every key-encryption key but ``keep`` (once nothing is wrapped with them)."""
