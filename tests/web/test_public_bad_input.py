@@ -231,7 +231,42 @@ CASES: dict[str, Case] = {
     ),
     "form: unknown field": Case("/form", _form(extra="x"), 400, NOT_ACCEPTED),
     "form: invalid safe contact": Case(
-        "/form", _form(safe_contact="not a contact method"), 400, NOT_ACCEPTED
+        "/form", _form(safe_contact="not a contact method"), 400, "is not a phone number or address"
+    ),
+    # A contact point that could pass for another one (issue 11, point 8): named and refused.
+    "form: safe contact with a right-to-left override": Case(
+        "/form",
+        _form(safe_contact="tel:+923001234567\u202e"),
+        400,
+        "invisible text-direction control (U+202E RIGHT-TO-LEFT OVERRIDE)",
+    ),
+    "form: safe contact with a zero width joiner": Case(
+        "/form", _form(safe_contact="mailto:a\u200d@example.org"), 400, "U+200D ZERO WIDTH JOINER"
+    ),
+    "form: safe contact with NUL": Case(
+        "/form",
+        _raw(
+            b"token=TOKEN&message=hi&passphrase=purple+kettle&safe_contact=tel:%2B92300%00123",
+            with_token=True,
+        ),
+        400,
+        "control character (U+0000 NULL)",
+    ),
+    # A lone surrogate cannot be sent as UTF-8; its CESU-style bytes arrive as U+FFFD.
+    "form: safe contact with a lone surrogate": Case(
+        "/form",
+        _raw(
+            b"token=TOKEN&message=hi&passphrase=purple+kettle&safe_contact=mailto:a%ED%A0%80@x.org",
+            with_token=True,
+        ),
+        400,
+        "could not be read (U+FFFD REPLACEMENT CHARACTER)",
+    ),
+    "form: safe contact on a scheme no channel reaches": Case(
+        "/form",
+        _form(safe_contact="xmpp:someone@example.org"),
+        400,
+        "cannot reach anyone through “xmpp:”. Start the address with one of: mailto:, tel:",
     ),
     # -- POST /check -------------------------------------------------------------------------
     "check: body over 64 KiB with Content-Length": Case(

@@ -103,6 +103,8 @@ class WebFormChannel:
     name: ClassVar[str] = NAME
     title: ClassVar[str] = "Web form"
     supports_poll: ClassVar[bool] = False
+    # A web: URN names one form submission; nobody can be reached at it.
+    contact_schemes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self._secret = _secret_bytes(settings.get("token_secret"))

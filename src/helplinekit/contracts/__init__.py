@@ -6,6 +6,7 @@ Referral partners are plain values: :class:`helplinekit.domain.ReferralPartner`.
 from __future__ import annotations
 
 from helplinekit.contracts.channel import (
+    BASE_CONTACT_SCHEMES,
     Channel,
     ChannelError,
     ChannelEvent,
@@ -20,6 +21,7 @@ from helplinekit.contracts.channel import (
     SendResult,
     StatusUpdate,
     VerificationFailed,
+    contact_schemes,
 )
 from helplinekit.contracts.jurisdiction import (
     NO_SPECIFIC_PROVISION,
@@ -42,6 +44,7 @@ from helplinekit.contracts.keys import KEY_BYTES, AuditKeyProvider, KeyProvider,
 from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
 
 __all__ = [
+    "BASE_CONTACT_SCHEMES",
     "KEY_BYTES",
     "MESSAGE_KEYS",
     "NO_SPECIFIC_PROVISION",
@@ -78,4 +81,5 @@ __all__ = [
     "StatusUpdate",
     "TimeLimit",
     "VerificationFailed",
+    "contact_schemes",
 ]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from helplinekit.domain.urns import URN
 
 __all__ = [
+    "BASE_CONTACT_SCHEMES",
     "Channel",
     "ChannelError",
     "ChannelEvent",
@@ -36,7 +37,12 @@ __all__ = [
     "SendResult",
     "StatusUpdate",
     "VerificationFailed",
+    "contact_schemes",
 ]
+
+#: URN schemes a person may always name as a contact point: staff can ring a number and
+#: write to an email address without any channel.
+BASE_CONTACT_SCHEMES: tuple[str, ...] = ("mailto", "tel")
 
 
 def _utcnow() -> datetime:
@@ -262,6 +268,16 @@ class Channel(Protocol):
         name: the namespaced channel name, e.g. ``twilio.sms``.
         title: a human name for staff (``"SMS (Twilio)"``).
         supports_poll: True for pull channels (IMAP) whose ``poll`` the worker calls.
+
+    Optional class attribute (read with :func:`contact_schemes`, so channels written before it
+    keep working without it):
+
+    ``contact_schemes: ClassVar[tuple[str, ...]]``
+        the URN schemes this channel can reach someone at, e.g. ``("whatsapp",)``. Where a
+        person types a contact point (the web form's "a safe way to reach me"), the helpline
+        accepts ``tel:``, ``mailto:`` and the schemes its enabled channels declare. Default
+        ``()``: a channel that declares nothing adds no scheme. The web form declares ``()``
+        on purpose: its ``web:`` URNs name a form submission, not a way to reach anyone.
     """
 
     name: ClassVar[str]
@@ -301,3 +317,12 @@ class Channel(Protocol):
     def example(cls) -> ChannelExample:
         """A sample request for the conformance kit in :mod:`helplinekit.testing`."""
         ...
+
+
+def contact_schemes(channels: Iterable[object]) -> tuple[str, ...]:
+    """The URN schemes a typed contact point may use: ``mailto``, ``tel`` and what each of
+    ``channels`` (classes or instances) declares in ``contact_schemes``, sorted."""
+    declared = {
+        scheme for channel in channels for scheme in getattr(channel, "contact_schemes", ())
+    }
+    return tuple(sorted(declared.union(BASE_CONTACT_SCHEMES)))

@@ -7,6 +7,13 @@ these objects through repositories; plugins receive them as hook arguments. Surv
 
 from __future__ import annotations
 
+from helplinekit.domain._validation import (
+    DIRECTION_CONTROLS,
+    character_kind,
+    check_contact_text,
+    describe_character,
+    is_hidden_control,
+)
 from helplinekit.domain.case import (
     CASE_REFERENCE_RE,
     Assignment,
@@ -34,6 +41,8 @@ from helplinekit.domain.errors import (
     InvalidURN,
     InvalidValue,
     UnknownCategory,
+    UnknownScheme,
+    UnsafeCharacter,
 )
 from helplinekit.domain.lifecycle import (
     CASE_TRANSITIONS,
@@ -71,6 +80,7 @@ __all__ = [
     "CASE_REFERENCE_RE",
     "CASE_TRANSITIONS",
     "DEFAULT_TAXONOMY",
+    "DIRECTION_CONTROLS",
     "KNOWN_URN_SCHEMES",
     "PARTNER_KEY_RE",
     "REFERRAL_TRANSITIONS",
@@ -114,10 +124,16 @@ __all__ = [
     "Taxonomy",
     "TaxonomyCode",
     "UnknownCategory",
+    "UnknownScheme",
+    "UnsafeCharacter",
     "allowed_transitions",
+    "character_kind",
+    "check_contact_text",
     "check_referral_transition",
     "check_transition",
+    "describe_character",
     "format_case_reference",
+    "is_hidden_control",
     "max_risk",
     "parse_case_reference",
     "parse_urn",

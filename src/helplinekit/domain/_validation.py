@@ -8,13 +8,15 @@ quote a value only when it is not survivor content (timestamps, codes, tags).
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
 from attrs import Attribute, validators
 
-from helplinekit.domain.errors import InvalidValue
+from helplinekit.domain.errors import InvalidValue, UnsafeCharacter
+from helplinekit.i18n import N_
 
 #: Loose BCP 47 check: a 2–3 letter language, then optional subtags (script, region, variant).
 LANGUAGE_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -159,3 +161,124 @@ def require_aware(name: str, value: object) -> None:
             f"{name} must be timezone-aware, got the naive time {value.isoformat()}; "
             "use datetime.now(UTC) or attach a tzinfo."
         )
+
+
+# -- characters that let text pass for other text --------------------------------------------
+
+#: The text-direction controls (embeddings, overrides, isolates, marks), named explicitly so
+#: they are caught whatever Unicode version ``unicodedata`` knows. U+202E RIGHT-TO-LEFT
+#: OVERRIDE shows ``+923001234567`` as ``765432100329+``.
+DIRECTION_CONTROLS: frozenset[str] = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+#: Invisible characters outside the format category (Cf) that are used to fake blanks or to
+#: pad a look-alike: the Hangul fillers, the combining grapheme joiner, the Khmer inherent
+#: vowels, the Mongolian variation selectors and the variation selectors.
+INVISIBLE_CHARACTERS: frozenset[str] = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+
+#: Format characters (Cf) that belong inside words of particular scripts and change how the
+#: word looks rather than hiding anything: ZWNJ and ZWJ (Persian, Urdu, the Indic scripts,
+#: emoji sequences), the Arabic and Syriac marks that span a number, the Egyptian
+#: hieroglyph, shorthand and musical format controls. Allowed in free text, never in a URN.
+WORD_FORMAT_CHARACTERS: frozenset[str] = frozenset(
+    "\u200c\u200d\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd"
+    + "".join(chr(c) for c in range(0x13430, 0x13440))
+    + "".join(chr(c) for c in range(0x1BCA0, 0x1BCA4))
+    + "".join(chr(c) for c in range(0x1D173, 0x1D17B))
+)
+
+#: Names ``unicodedata`` does not give (control characters have none, only aliases).
+_CONTROL_NAMES = {
+    "\x00": "NULL",
+    "\t": "CHARACTER TABULATION",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+}
+
+_MESSAGES = {
+    "direction": N_(
+        "The address or number contains an invisible text-direction control "
+        "(%(character)s) that can make it look like a different one. Type it again "
+        "instead of copying and pasting it."
+    ),
+    "invisible": N_(
+        "The address or number contains an invisible character (%(character)s) that can "
+        "make it look like a different one. Type it again instead of copying and pasting it."
+    ),
+    "control": N_(
+        "The address or number contains a control character (%(character)s) that cannot "
+        "be part of it. Type it again instead of copying and pasting it."
+    ),
+    "unreadable": N_(
+        "The address or number contains a character that could not be read "
+        "(%(character)s). Type it again instead of copying and pasting it."
+    ),
+}
+
+
+def _is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def describe_character(character: str) -> str:
+    """Name a character for people: ``"U+202E RIGHT-TO-LEFT OVERRIDE"``."""
+    code = ord(character)
+    if unicodedata.category(character) == "Cs":
+        name = "SURROGATE"  # half of a UTF-16 pair on its own; it has no name
+    else:
+        name = unicodedata.name(character, "") or _CONTROL_NAMES.get(character, "")
+    return f"U+{code:04X} {name}".rstrip()
+
+
+def character_kind(character: str) -> str | None:
+    """Say why ``character`` may not be part of a contact point, or None when it may.
+
+    ``"direction"`` for a text-direction control, ``"invisible"`` for another invisible
+    character (format characters, Cf, including ZWNJ/ZWJ: a URN is not a word; line and
+    paragraph separators), ``"control"`` for a control character (Cc, e.g. NUL) and
+    ``"unreadable"`` for what cannot be stored as UTF-8 or stands for a character that was
+    lost on the way (a lone surrogate, U+FFFD REPLACEMENT CHARACTER, a noncharacter).
+    """
+    if character in DIRECTION_CONTROLS:
+        return "direction"
+    category = unicodedata.category(character)
+    if category == "Cs" or character == "\ufffd" or _is_noncharacter(ord(character)):
+        return "unreadable"
+    if category == "Cc":
+        return "control"
+    if category in ("Cf", "Zl", "Zp") or character in INVISIBLE_CHARACTERS:
+        return "invisible"
+    return None
+
+
+def check_contact_text(text: str) -> None:
+    """Refuse text meant as a contact point if it holds a character that lets it pass for
+    another one (see :func:`character_kind`).
+
+    Raises:
+        UnsafeCharacter: naming the first such character and the fix, never the text.
+    """
+    for character in text:
+        kind = character_kind(character)
+        if kind is not None:
+            raise UnsafeCharacter(character, kind, _MESSAGES[kind], describe_character(character))
+
+
+def is_hidden_control(character: str) -> bool:
+    """Tell whether ``character`` in free text (a message, a note) changes or hides what
+    staff see without showing itself: the direction controls, format characters other than
+    the in-word ones (:data:`WORD_FORMAT_CHARACTERS`), control characters other than tab and
+    line breaks, lone surrogates and noncharacters."""
+    if character in DIRECTION_CONTROLS:
+        return True
+    if character in WORD_FORMAT_CHARACTERS or character in "\t\n\r":
+        return False
+    category = unicodedata.category(character)
+    return category in ("Cf", "Cc", "Cs") or _is_noncharacter(ord(character))

@@ -7,7 +7,7 @@ Messages name the problem, the value and the way out; they never contain survivo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class DomainError(Exception):
@@ -102,3 +102,57 @@ class InvalidURN(InvalidValue):
 
     The message may quote the text: it is shown to the person who typed it, so they can fix it.
     """
+
+
+class UnsafeCharacter(InvalidURN):
+    """A contact point holds a character that could make it pass for another one.
+
+    A URN, a phone number or an email address is something staff act on (they call it, they
+    write to it), so it may hold only visible characters: no invisible text-direction
+    controls (U+202E RIGHT-TO-LEFT OVERRIDE shows ``+92300`` as ``00329+``), no other
+    invisible format characters (U+200B ZERO WIDTH SPACE), no control characters (NUL), and
+    nothing that cannot be stored as UTF-8 (a lone surrogate, or the U+FFFD a browser sends
+    in its place). The message names the character, never the rest of the text.
+
+    Attributes:
+        character: The offending character.
+        kind: ``"direction"``, ``"invisible"``, ``"control"`` or ``"unreadable"``.
+        template: The English message, with a ``%(character)s`` placeholder, as marked for
+            translation; a face translates it and fills in :attr:`params`.
+        params: The values for :attr:`template` (``character``: ``"U+202E RIGHT-TO-LEFT
+            OVERRIDE"``).
+    """
+
+    def __init__(self, character: str, kind: str, template: str, description: str) -> None:
+        self.character = character
+        self.kind = kind
+        self.template = template
+        self.params: Mapping[str, str] = {"character": description}
+        super().__init__(template % self.params)
+
+    def __reduce__(self) -> tuple[type[UnsafeCharacter], tuple[object, ...]]:
+        return (type(self), (self.character, self.kind, self.template, self.params["character"]))
+
+
+class UnknownScheme(InvalidURN):
+    """A contact point names a scheme this helpline cannot reach anyone on.
+
+    Attributes:
+        scheme: The scheme that was written (already checked to be a well-formed scheme).
+        allowed: The schemes the helpline accepts, sorted.
+        template: The English message, as marked for translation (see :class:`UnsafeCharacter`).
+        params: The values for :attr:`template`.
+    """
+
+    def __init__(self, scheme: str, allowed: Iterable[str], template: str) -> None:
+        self.scheme = scheme
+        self.allowed = tuple(sorted(allowed))
+        self.template = template
+        self.params: Mapping[str, str] = {
+            "scheme": f"{scheme}:",
+            "allowed": ", ".join(f"{name}:" for name in self.allowed),
+        }
+        super().__init__(template % self.params)
+
+    def __reduce__(self) -> tuple[type[UnknownScheme], tuple[object, ...]]:
+        return (type(self), (self.scheme, self.allowed, self.template))

@@ -21,6 +21,7 @@ from attrs import Attribute, define, evolve, field, frozen, validators
 from helplinekit.domain._validation import (
     at_least,
     aware_datetime,
+    check_contact_text,
     frozenset_of,
     is_uuid,
     language_tag,
@@ -285,6 +286,7 @@ def _non_empty(instance: Specialist, attribute: Attribute[Any], value: frozenset
 def _check_email(instance: Specialist, attribute: Attribute[Any], value: object) -> None:
     # Not quoted in the message: a staff address is personal data.
     not_blank(instance, attribute, value)
+    check_contact_text(str(value))  # an address others write to must look like what it is
     if not _EMAIL_RE.match(str(value)):
         raise InvalidValue(
             f"Specialist {instance.id} has an invalid email address; write it as name@example.org."

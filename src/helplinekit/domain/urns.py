@@ -4,17 +4,26 @@ A URN is the key for finding a returning caller (through a blind index of its no
 text), so every URN is kept in one normal form: :func:`parse_urn` normalises, and the
 :class:`URN` class refuses a known scheme whose path is not in that form. The path identifies
 a survivor, so it never appears in ``repr`` and error messages from the class never quote it.
+
+A URN is something staff act on (they call it, they write to it), so it holds only visible
+characters: no text-direction controls, no invisible format characters (not even ZWNJ/ZWJ,
+which belong inside words, not addresses), no control characters and no lone surrogates
+(see :func:`helplinekit.domain._validation.character_kind`). Where people type a contact
+point, :func:`parse_urn` can also be told which schemes the helpline can reach anyone on.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from helplinekit.domain.errors import InvalidURN, InvalidValue
+from helplinekit.domain._validation import check_contact_text
+from helplinekit.domain.errors import InvalidURN, InvalidValue, UnknownScheme
+from helplinekit.i18n import N_
 
 #: Schemes the core understands; plugins may use any other name matching URN_SCHEME_RE.
 KNOWN_URN_SCHEMES: frozenset[str] = frozenset(
@@ -31,6 +40,11 @@ _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 _PHONE_SEPARATORS_RE = re.compile(r"[\s().-]")
 
 _EXAMPLE = "e.g. tel:+923001234567 or mailto:name@example.org"
+
+_UNKNOWN_SCHEME = N_(
+    "This helpline cannot reach anyone through “%(scheme)s”. Start the address with one of: "
+    "%(allowed)s, e.g. tel:+923001234567."
+)
 
 
 def _is_normal(scheme: str, path: str) -> bool:
@@ -64,6 +78,7 @@ def _check_path(instance: URN, attribute: Attribute[Any], value: object) -> None
         raise TypeError(f"URN.path must be a str, got {type(value).__name__}.")
     if not value.strip():
         raise InvalidURN(f"URN path for scheme '{instance.scheme}' must not be empty.")
+    check_contact_text(value)
     if not _is_normal(instance.scheme, value):
         raise InvalidURN(
             f"URN path for scheme '{instance.scheme}' is not in normal form; "
@@ -154,7 +169,9 @@ def _normalise_path(text: str, scheme: str, raw: str, default_region: str | None
     return raw
 
 
-def parse_urn(text: str, *, default_region: str | None = None) -> URN:
+def parse_urn(
+    text: str, *, default_region: str | None = None, schemes: Collection[str] | None = None
+) -> URN:
     """Read ``scheme:path`` text into a normalised :class:`URN`.
 
     Normal forms: ``tel`` → E.164 (``tel:+923001234567``); ``whatsapp`` → digits only;
@@ -165,8 +182,15 @@ def parse_urn(text: str, *, default_region: str | None = None) -> URN:
         text: What a channel or a person supplied, e.g. ``"tel:+92 300 1234567"``.
         default_region: ISO 3166-1 alpha-2 region used to read a ``tel`` number written in
             national form (``tel:0300 1234567`` with ``"PK"``).
+        schemes: the schemes to accept, where a person typed the contact point (see
+            :func:`helplinekit.contracts.channel.contact_schemes`); None accepts any
+            well-formed scheme (what a channel plugin or the database supplies).
 
     Raises:
+        UnsafeCharacter: the text holds a character that could make it pass for another
+            contact point (U+202E, U+200B, NUL, a lone surrogate); checked first, on the whole
+            text, because a phone-number parser would otherwise drop some of them silently.
+        UnknownScheme: ``schemes`` is given and does not hold the text's scheme.
         InvalidURN: the text has no scheme, an empty path, or a path the scheme cannot accept.
         InvalidValue: ``default_region`` is not a region the phone-number library knows.
     """
@@ -181,6 +205,7 @@ def parse_urn(text: str, *, default_region: str | None = None) -> URN:
                 f"Default region {default_region!r} is not a known region; use an ISO 3166-1 "
                 "alpha-2 code such as 'PK'."
             )
+    check_contact_text(text)
     stripped = text.strip()
     scheme, sep, raw = stripped.partition(":")
     scheme = scheme.strip().lower()
@@ -191,6 +216,8 @@ def parse_urn(text: str, *, default_region: str | None = None) -> URN:
             f"{text!r} has an invalid scheme {scheme!r}; a scheme is 2 to 32 lower-case "
             f"letters, digits or '+.-', {_EXAMPLE}."
         )
+    if schemes is not None and scheme not in schemes:
+        raise UnknownScheme(scheme, schemes, _UNKNOWN_SCHEME)
     raw = raw.strip()
     if not raw:
         raise InvalidURN(f"{text!r} has nothing after '{scheme}:'; {_EXAMPLE}.")

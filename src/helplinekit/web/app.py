@@ -31,7 +31,14 @@ from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
+from helplinekit.contracts.channel import (
+    ChannelError,
+    InboundRequest,
+    VerificationFailed,
+    contact_schemes,
+)
+from helplinekit.domain import InvalidURN, UnknownScheme, UnsafeCharacter, parse_urn
+from helplinekit.i18n import N_
 from helplinekit.security.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -53,6 +60,7 @@ from helplinekit.web.http import (
     jinja_environment,
     read_body,
 )
+from helplinekit.web.text import explain
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -75,6 +83,12 @@ KNOWN_WEB_SETTINGS = frozenset(
 DEFAULT_SESSION_IDLE_MINUTES = 30
 #: Set by the no-JavaScript quick exit only to evict the form from the back/forward cache.
 EXIT_COOKIE = "__Host-hk_exit"
+
+#: Said when the safe contact is neither unsafe nor of an unknown scheme, just unreadable.
+_BAD_SAFE_CONTACT = N_(
+    "The safe way to reach you is not a phone number or address we can use. Write it like "
+    "tel:+923001234567 or mailto:name@example.org."
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -119,6 +133,24 @@ def _form_fields(body: bytes) -> dict[str, str] | None:
     if any(len(values) != 1 for values in parsed.values()):
         return None
     return {key: values[0] for key, values in parsed.items()}
+
+
+def _safe_contact_problem(text: str, schemes: tuple[str, ...]) -> InvalidURN | None:
+    """Why the survivor's "safe way to reach me" cannot be used, or None (also when empty).
+
+    Checked here rather than left to the channel, so the survivor is told what is wrong (an
+    invisible character, a scheme nobody can be reached on) instead of "the form could not
+    be accepted".
+    """
+    if not text.strip():
+        return None
+    try:
+        parse_urn(text, schemes=schemes)
+    except (UnsafeCharacter, UnknownScheme) as error:
+        return error
+    except InvalidURN:
+        return InvalidURN(_BAD_SAFE_CONTACT)
+    return None
 
 
 def _emergency_numbers(ctx: ServiceContext) -> str:
@@ -168,6 +200,8 @@ def create_app(helpline: Helpline) -> FastAPI:
     enabled = list(helpline.config.languages.enabled)
     default_language = helpline.config.languages.default
     emergency_numbers = _emergency_numbers(ctx)
+    # A safe contact may be a number, an email address, or an address on an enabled channel.
+    safe_schemes = contact_schemes(ctx.channels.values())
 
     def pack(tag: str | None) -> LanguagePack:
         return languages.get(tag if tag in enabled else default_language)
@@ -191,7 +225,12 @@ def create_app(helpline: Helpline) -> FastAPI:
         return language.message("notice.emergency", emergency_numbers=emergency_numbers)
 
     def form_page(
-        language: LanguagePack, *, status: int = 200, error: str | None = None, message: str = ""
+        language: LanguagePack,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        message: str = "",
+        contact_error: str | None = None,
     ) -> HTMLResponse:
         return render(
             "form.html",
@@ -204,6 +243,7 @@ def create_app(helpline: Helpline) -> FastAPI:
             max_passphrase=MAX_PASSWORD_LENGTH,
             error=error,
             message=message,
+            contact_error=contact_error,
         )
 
     def client_address(request: Request) -> str:
@@ -290,6 +330,15 @@ def create_app(helpline: Helpline) -> FastAPI:
             return form_page(language, status=400, error="passphrase", message=message)
         if length > MAX_PASSWORD_LENGTH:
             return form_page(language, status=400, error="passphrase_long", message=message)
+        contact_error = _safe_contact_problem(fields.get("safe_contact", ""), safe_schemes)
+        if contact_error is not None:
+            return form_page(
+                language,
+                status=400,
+                error="contact",
+                contact_error=explain(contact_error, language.translations),
+                message=message,
+            )
         try:
             channel.parse(inbound)  # every check before the slow hash; stores nothing
         except ChannelError:

@@ -48,6 +48,7 @@ from helplinekit.domain import (
     Role,
     Specialism,
     TaskKind,
+    UnsafeCharacter,
     parse_urn,
 )
 from helplinekit.i18n import N_
@@ -71,6 +72,7 @@ from helplinekit.services.break_glass import (
     reviewers,
 )
 from helplinekit.web.http import BodyTooLarge, FormData, jinja_environment, read_form
+from helplinekit.web.text import explain
 
 if TYPE_CHECKING:
     from helplinekit.api import Helpline
@@ -301,11 +303,14 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
     def problem(
         language: LanguagePack,
         status: int,
-        message: str,
+        message: str | Exception,
         session: sessions.StaffSession | None = None,
         back: str | None = None,
     ) -> HTMLResponse:
-        text = language.translations.gettext(message)
+        if isinstance(message, Exception):
+            text = explain(message, language.translations)  # translates UnsafeCharacter
+        else:
+            text = language.translations.gettext(message)
         return render("problem.html", language, status, session, message=text, back=back)
 
     # -- sessions ----------------------------------------------------------------------
@@ -787,7 +792,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
         except AccessDenied:
             return problem(language, 403, N_("You do not have access to do this."), session)
         except (DomainError, ValueError) as error:
-            return problem(language, 400, str(error), session, "/staff/cases/new")
+            return problem(language, 400, error, session, "/staff/cases/new")
         return RedirectResponse(f"/staff/cases/{case.reference}", status_code=303)
 
     # -- the case page -------------------------------------------------------------------
@@ -1094,6 +1099,8 @@ def _phone_urn(number: str, country: str | None) -> URN:
     """The caller's number as a ``tel:`` URN, or BadInput naming it."""
     try:
         return parse_urn("tel:" + number, default_region=country)
+    except UnsafeCharacter:
+        raise  # it names the character and the fix, in the staff member's language
     except (ValueError, DomainError):
         raise BadInput(
             f"{number!r} is not a phone number we can use; write it with its country code, "

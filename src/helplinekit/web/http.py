@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from helplinekit.web.text import show_controls
+
 __all__ = [
     "FORM_CONTENT_TYPE",
     "BodyTooLarge",
@@ -88,12 +90,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @functools.cache
 def jinja_environment(translations: gettext.NullTranslations) -> Environment:
-    """The web templates, autoescaped, with ``_()`` translating through ``translations``."""
+    """The web templates, autoescaped, with ``_()`` translating through ``translations`` and
+    the ``show_controls`` filter (:func:`helplinekit.web.text.show_controls`)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True
+    # Survivor and staff text goes through it, so a direction control shows, not acts.
+    env.filters["show_controls"] = show_controls
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env
