@@ -7,7 +7,7 @@
     with Helpline.open("path/to/helpline.toml") as helpline:
         result = helpline.receive("web.form", request)      # a provider's request
         helpline.run_pending()                              # triage and send replies
-        lawyer = helpline.actor("lawyer@example.org")
+        lawyer = helpline.authenticate("lawyer@example.org", password, code)
         page = helpline.list_cases(lawyer)
 
 Start-up refuses, clearly, when the configuration is invalid, a plugin it names is not
@@ -212,7 +212,49 @@ class Helpline:
     # -- actors ------------------------------------------------------------------------
 
     def actor(self, email: str) -> Actor:
-        """The staff member with this email, as an actor; an unknown email is an error."""
+        """The staff member with this email, as an actor; an unknown email is an error.
+
+        .. deprecated:: 0.10
+            It asks for no credentials and leaves no trace: use :meth:`authenticate` (a
+            person signing in) or :meth:`operator_actor` (the operator acting for someone,
+            audited).
+        """
+        import warnings
+
+        warnings.warn(
+            "Helpline.actor(email) acts as a staff member without their credentials and "
+            "without an audit entry; use Helpline.authenticate(email, password, code), or "
+            "Helpline.operator_actor(email, reason) for the operator acting for them.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._staff_actor(email)
+
+    def operator_actor(self, email: str, reason: str) -> Actor:
+        """The operator acting as a staff member (a script, a migration, support), audited.
+
+        ``reason`` is a short machine word kept in the audit log (``nightly-export``,
+        ``support:1234``), never free text. The entry ``operator.act_as`` names the staff
+        id and the operating-system user, so the audit log shows who acted for whom.
+        """
+        from helplinekit.domain import DomainError
+        from helplinekit.security.audit import check_details
+        from helplinekit.services.audit_trail import audit_now
+
+        try:
+            details = check_details({"reason": reason})
+        except ValueError:
+            details = {}
+        if not reason or not details:
+            raise DomainError(
+                f"The reason {reason!r} must be a short word of lower-case letters, digits and "
+                "- _ . : (at most 64), e.g. 'nightly-export'; it goes into the audit log."
+            )
+        actor = self._staff_actor(email)
+        audit_now(self.context, self.system(), "operator.act_as", "staff", actor.id, **details)
+        return actor
+
+    def _staff_actor(self, email: str) -> Actor:
         from helplinekit.domain import DomainError
         from helplinekit.security.policy import Actor
 

@@ -302,3 +302,19 @@ def test_staff_roles_and_config_check(plugin_manager, deployment: Path, keys_env
     checked = cli(plugin_manager, "config", "check", "--config", config)
     assert checked.exit_code == 0, checked.output
     assert "review" not in checked.output
+
+
+def test_helpline_actor_still_works_with_a_warning_and_operator_actor_is_audited(
+    helpline,
+) -> None:
+    person = account(helpline, "scripted", {Role.INTAKE})
+    with pytest.warns(DeprecationWarning, match="operator_actor"):
+        assert helpline.actor(person.staff.email).id == person.id
+    acting = helpline.operator_actor(person.staff.email, "nightly-export")
+    assert acting.id == person.id
+    (entry,) = audited(helpline, "operator.act_as")
+    assert entry.actor_kind == "system" and entry.object_id == str(person.id)
+    assert entry.details == {"reason": "nightly-export"}
+    with pytest.raises(DomainError, match="short word"):
+        helpline.operator_actor(person.staff.email, "because Ayesha asked")
+    assert len(audited(helpline, "operator.act_as")) == 1

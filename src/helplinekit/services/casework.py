@@ -102,6 +102,13 @@ def _may_read_content(ctx: ServiceContext, actor: Actor, case: Case) -> bool:
     )
 
 
+def _owning_case(lookup: object, object_id: uuid.UUID, what: str) -> uuid.UUID:
+    try:
+        return lookup(object_id)  # type: ignore[operator, no-any-return]
+    except LookupError:
+        raise NotFound(f"There is no {what} {object_id}; reload the case page.") from None
+
+
 def _sections(
     ctx: ServiceContext, actor: Actor, case: Case, action: Action = Action.NOTE_READ
 ) -> frozenset[NoteSection]:
@@ -824,10 +831,10 @@ def complete_task(ctx: ServiceContext, actor: Actor, task_id: uuid.UUID) -> Task
     if actor.id is None:
         raise AccessDenied(Action.TASK_MANAGE, actor, "tasks are completed by staff")
     with ctx.database.uow() as uow:
-        task = uow.tasks.get(task_id)
-        case = uow.cases.get(task.case_id)
+        # The title is decrypted only once the access check has passed.
+        case = _case(uow, _owning_case(uow.tasks.case_of, task_id, "task"))
         _require(ctx, actor, Action.TASK_MANAGE, case, uow=uow)
-        task = task.complete(by=actor.id, at=ctx.clock())
+        task = uow.tasks.get(task_id).complete(by=actor.id, at=ctx.clock())
         uow.tasks.save(task)
         audit(ctx, uow, actor, "task.complete", "case", case.id)
         uow.commit()
@@ -918,10 +925,10 @@ def update_referral(
     outcome: str | None = None,
 ) -> Referral:
     with ctx.database.uow() as uow:
-        referral = uow.referrals.get(referral_id)
-        case = uow.cases.get(referral.case_id, for_update=True)
+        # The summary and outcome are decrypted only once the access check has passed.
+        case = _case(uow, _owning_case(uow.referrals.case_of, referral_id, "referral"), lock=True)
         _require(ctx, actor, Action.REFERRAL_MANAGE, case, uow=uow)
-        referral = referral.transition(to, at=ctx.clock(), outcome=outcome)
+        referral = uow.referrals.get(referral_id).transition(to, at=ctx.clock(), outcome=outcome)
         uow.referrals.save(referral)
         if to is ReferralStatus.SENT and case.status in (
             CaseStatus.TRIAGED,

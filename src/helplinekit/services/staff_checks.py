@@ -40,10 +40,16 @@ def check_staff(ctx: ServiceContext) -> StaffFindings:
                 f'[policy] allow_role_pairs = ["{name}"].'
             )
     warnings = []
-    if people and reviewers(ctx) < 2:
+    count = reviewers(ctx) if people else 2
+    if count == 1:
         warnings.append(
             "only one active account can review break-the-glass grants, and nobody reviews "
             "their own: give a second person the supervisor role "
             "('helplinekit staff roles EMAIL --add supervisor')."
+        )
+    elif count == 0:
+        warnings.append(
+            "no active account can review break-the-glass grants: give two people the "
+            "supervisor role ('helplinekit staff roles EMAIL --add supervisor')."
         )
     return StaffFindings(tuple(problems), tuple(warnings))

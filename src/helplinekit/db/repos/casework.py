@@ -74,6 +74,13 @@ class TaskRepository(Repository):
         row.completed_by = task.completed_by
         self.session.flush()
 
+    def case_of(self, task_id: uuid.UUID) -> uuid.UUID:
+        """The task's case, read without decrypting anything (for the access check)."""
+        case_id = self.session.scalar(select(TaskRow.case_id).where(TaskRow.id == task_id))
+        if case_id is None:
+            raise LookupError(f"Task {task_id} does not exist.")
+        return case_id
+
     def get(self, task_id: uuid.UUID) -> Task:
         row = self.session.get(TaskRow, task_id)
         if row is None:
@@ -121,6 +128,15 @@ class ReferralRepository(Repository):
         )
         row.updated_at = referral.updated_at
         self.session.flush()
+
+    def case_of(self, referral_id: uuid.UUID) -> uuid.UUID:
+        """The referral's case, read without decrypting anything (for the access check)."""
+        case_id = self.session.scalar(
+            select(ReferralRow.case_id).where(ReferralRow.id == referral_id)
+        )
+        if case_id is None:
+            raise LookupError(f"Referral {referral_id} does not exist.")
+        return case_id
 
     def get(self, referral_id: uuid.UUID) -> Referral:
         row = self.session.get(ReferralRow, referral_id)
