@@ -33,42 +33,46 @@ pytestmark = pytest.mark.database
 
 # Columns: anon = nobody signed in; int = intake agent; law = lawyer on the case; lw- = a
 # lawyer not on the case (a colleague's case: only the glass can be broken); dig =
-# digital-security expert; cou = counsellor; sup = supervisor; adm = admin.
+# digital-security expert; cou = counsellor; sup = supervisor; adm = admin; i+l = one account
+# doing intake and legal work, not on the case (in progress, it has left the intake queue);
+# i+L = the same pair, on the case as its lawyer; s+l = a supervisor who is also a lawyer
+# (an account made before that pair was refused), not on the case. A pair may do what either
+# of its roles may do on the case, each role with only its own assignments.
 # Y = the page is shown / the form does what it says; - = refused (403, or for someone not
 # signed in, a redirect to the sign-in page).
 TABLE = """
-route                                            anon int law lw- dig cou sup adm
-GET /staff/                                       -   Y   Y   Y   Y   Y   Y   Y
-GET /staff/login                                  Y   Y   Y   Y   Y   Y   Y   Y
-POST /staff/login                                 Y   Y   Y   Y   Y   Y   Y   Y
-POST /staff/enrol                                 -   -   -   -   -   -   -   -
-POST /staff/logout                                -   Y   Y   Y   Y   Y   Y   Y
-GET /staff/queue                                  -   Y   Y   Y   Y   Y   Y   -
-GET /staff/account                                -   Y   Y   Y   Y   Y   Y   Y
-POST /staff/account/language                      -   Y   Y   Y   Y   Y   Y   Y
-POST /staff/account/devices/{device_id}/revoke    -   Y   Y   Y   Y   Y   Y   Y
-GET /staff/cases/new                              -   Y   Y   Y   Y   Y   -   -
-POST /staff/cases/new                             -   Y   Y   Y   Y   Y   -   -
-GET /staff/cases/{ref}                            -   -   Y   -   Y   Y   Y   -
-POST /staff/cases/{ref}/call                      -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/consent                   -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/safe-contacts/confirm     -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/notes                     -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/reply                     -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/triage                    -   -   Y   -   Y   Y   Y   -
-POST /staff/cases/{ref}/assign                    -   -   -   -   -   -   Y   -
-POST /staff/cases/{ref}/status                    -   -   Y   -   Y   Y   Y   -
-POST /staff/cases/{ref}/tasks                     -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/tasks/{task_id}/done      -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/legal-hold                -   -   Y   -   -   -   Y   -
-POST /staff/cases/{ref}/referrals                 -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/referrals/{referral_id}   -   -   Y   -   Y   Y   -   -
-POST /staff/cases/{ref}/break-glass               -   Y   Y   Y   Y   Y   -   -
-GET /staff/break-glass                            -   -   -   -   -   -   Y   -
-POST /staff/break-glass/{grant_id}/reviewed       -   -   -   -   -   -   Y   -
+route                                            anon int law lw- dig cou sup adm i+l i+L s+l
+GET /staff/                                       -   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+GET /staff/login                                  Y   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/login                                 Y   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/enrol                                 -   -   -   -   -   -   -   -   -   -   -
+POST /staff/logout                                -   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+GET /staff/queue                                  -   Y   Y   Y   Y   Y   Y   -   Y   Y   Y
+GET /staff/account                                -   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/account/language                      -   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+POST /staff/account/devices/{device_id}/revoke    -   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
+GET /staff/cases/new                              -   Y   Y   Y   Y   Y   -   -   Y   Y   Y
+POST /staff/cases/new                             -   Y   Y   Y   Y   Y   -   -   Y   Y   Y
+GET /staff/cases/{ref}                            -   -   Y   -   Y   Y   Y   -   -   Y   Y
+POST /staff/cases/{ref}/call                      -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/consent                   -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/safe-contacts/confirm     -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/notes                     -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/reply                     -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/triage                    -   -   Y   -   Y   Y   Y   -   -   Y   Y
+POST /staff/cases/{ref}/assign                    -   -   -   -   -   -   Y   -   -   Y   Y
+POST /staff/cases/{ref}/status                    -   -   Y   -   Y   Y   Y   -   -   Y   Y
+POST /staff/cases/{ref}/tasks                     -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/tasks/{task_id}/done      -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/legal-hold                -   -   Y   -   -   -   Y   -   -   Y   Y
+POST /staff/cases/{ref}/referrals                 -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/referrals/{referral_id}   -   -   Y   -   Y   Y   -   -   -   Y   -
+POST /staff/cases/{ref}/break-glass               -   Y   Y   Y   Y   Y   -   -   Y   Y   Y
+GET /staff/break-glass                            -   -   -   -   -   -   Y   -   -   -   Y
+POST /staff/break-glass/{grant_id}/reviewed       -   -   -   -   -   -   Y   -   -   -   Y
 """
 
-COLUMNS = ("anon", "int", "law", "lw-", "dig", "cou", "sup", "adm")
+COLUMNS = ("anon", "int", "law", "lw-", "dig", "cou", "sup", "adm", "i+l", "i+L", "s+l")
 ROLES: dict[str, tuple[set[Role], set[Specialism]]] = {
     "int": ({Role.INTAKE}, set()),
     "law": ({Role.LAWYER}, {Specialism.LEGAL}),
@@ -77,7 +81,13 @@ ROLES: dict[str, tuple[set[Role], set[Specialism]]] = {
     "cou": ({Role.COUNSELLOR}, {Specialism.COUNSELLING}),
     "sup": ({Role.SUPERVISOR}, set()),
     "adm": ({Role.ADMIN}, set()),
+    # One account holding two roles: each role opens only its own work.
+    "i+l": ({Role.INTAKE, Role.LAWYER}, {Specialism.LEGAL}),
+    "i+L": ({Role.INTAKE, Role.LAWYER}, {Specialism.LEGAL}),
+    "s+l": ({Role.SUPERVISOR, Role.LAWYER}, {Specialism.LEGAL}),
 }
+#: Email names for the columns whose names differ only in case (emails do not).
+LABELS = {"i+l": "intake-lawyer", "i+L": "intake-lawyer-on-case", "s+l": "supervisor-lawyer"}
 #: Whoever is signed in signs out last: signing out ends the session the other rows need.
 LAST = ("POST", "/staff/logout")
 
@@ -137,7 +147,9 @@ class World:
     def __init__(self, helpline: Helpline) -> None:
         self.helpline = helpline
         self.logins: dict[str, StaffLogin] = {
-            column: add_staff_member(helpline, f"{column}-staff", roles, specialisms)
+            column: add_staff_member(
+                helpline, f"{LABELS.get(column, column)}-staff", roles, specialisms
+            )
             for column, (roles, specialisms) in ROLES.items()
         }
         self.spare = add_staff_member(
@@ -152,6 +164,7 @@ class World:
             ("law", Specialism.LEGAL),
             ("dig", Specialism.DIGITAL_SECURITY),
             ("cou", Specialism.COUNSELLING),
+            ("i+L", Specialism.LEGAL),  # the intake agent who is also this case's lawyer
         ):
             specialist = self.logins[column].specialist
             assert specialist is not None
