@@ -311,7 +311,9 @@ def create_app(helpline: Helpline) -> FastAPI:
             return again("passphrase_long")
         # The code is drawn now so the passphrase can be checked against it too.
         code = access.new_case_code()
-        if passphrase_is_weak(passphrase, helpline_name=helpline.config.name, case_code=code):
+        if passphrase_is_weak(
+            passphrase, helpline_name=helpline.config.helpline.name, case_code=code
+        ):
             return again("passphrase_weak")  # refused before anything is stored
         try:
             channel.parse(inbound)  # every check before the slow hash; stores nothing

@@ -52,7 +52,7 @@ from helplinekit.domain import (
 )
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
-from helplinekit.services import case_page, casework, sessions
+from helplinekit.services import case_page, casework, check_guard, sessions
 from helplinekit.services.auth import (
     AuthenticationFailed,
     EnrolmentCodeRejected,
@@ -677,6 +677,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             "queue.html",
             language,
             session=session,
+            guessing=check_guard.guessing_alerts(ctx, actor),  # supervisors only
             view=view,
             page=page,
             page_number=page_number,
