@@ -399,3 +399,20 @@ def test_the_worker_prunes_rate_limit_rows_past_their_window(web, clock) -> None
     helpline.run_pending()
     assert _rate_rows(helpline) == 0
     assert _check(guesser, code).status_code == 403  # forgotten: a fresh start
+
+
+# -- the case code's entropy, as the docs state it -------------------------------------------
+
+
+def test_the_docs_state_the_case_codes_real_entropy() -> None:
+    from pathlib import Path
+
+    codes = {access.normalise_case_code(access.new_case_code()) for _ in range(200)}
+    assert len(codes) == 200
+    assert {len(code) for code in codes} == {16}
+    assert set("".join(codes)) <= set(access.CODE_ALPHABET) and len(access.CODE_ALPHABET) == 26
+    assert round(access.CODE_ENTROPY_BITS, 1) == 75.2
+    docs = Path(__file__).parents[2] / "docs"
+    for page in ("web-form.md", "security.md"):
+        assert "75.2 bits" in (docs / page).read_text(encoding="utf-8"), page
+    assert "16 × log2(26)" in (docs / "web-form.md").read_text(encoding="utf-8")
