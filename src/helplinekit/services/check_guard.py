@@ -276,15 +276,12 @@ def guessing_alerts(ctx: ServiceContext, actor: Actor) -> list[GuessingAlert]:
             if object_id is not None:
                 latest.setdefault(object_id, at)
         ids = [uuid.UUID(value) for value in latest]
-        references = dict(
-            uow.session.execute(
-                select(CaseRow.id, CaseRow.reference).where(
-                    CaseRow.id.in_(ids), CaseRow.status != CaseStatus.ERASED
-                )
+        found = uow.session.execute(
+            select(CaseRow.id, CaseRow.reference).where(
+                CaseRow.id.in_(ids), CaseRow.status != CaseStatus.ERASED
             )
-            .tuples()
-            .all()
-        )
+        ).all()
+        references = {case_id: reference for case_id, reference in found}
     alerts = [
         GuessingAlert(references[uuid.UUID(object_id)], at)
         for object_id, at in latest.items()
