@@ -215,6 +215,9 @@ CASES: dict[str, Case] = {
     "form: missing passphrase": Case("/form", _form(passphrase=None), 400, "at least 8"),
     "form: empty passphrase": Case("/form", _form(passphrase=""), 400, "at least 8"),
     "form: short passphrase": Case("/form", _form(passphrase="short"), 400, "at least 8"),
+    "form: weak passphrase": Case(
+        "/form", _form(passphrase="password123"), 400, "too easy to guess"
+    ),
     "form: passphrase short once normalised": Case(
         "/form", _form(passphrase="abcdef" + "e\u0301"), 400, "at least 8"
     ),

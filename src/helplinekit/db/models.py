@@ -429,13 +429,20 @@ class CaseAccessRow(Base):
 
 
 class RateLimitRow(Base):
-    """Requests per client in the current window, keyed by an HMAC of the client address."""
+    """A counter in its current window, keyed by an HMAC (of a client's network, a case code).
+
+    ``expires_at`` is when the row means nothing any more: the worker deletes rows past it,
+    so the table does not grow with every address that ever came. ``wait_until`` is set by
+    the "check my case" backoff: no check of that code from that client before it.
+    """
 
     __tablename__ = "rate_limits"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[timestamp]
     count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[timestamp] = mapped_column(index=True)
+    wait_until: Mapped[timestamp | None]
 
 
 class StaffSessionRow(Base):
@@ -474,6 +481,9 @@ class AuditRow(Base):
     """One audited operation. Never names, numbers, search terms or note text."""
 
     __tablename__ = "audit_log"
+    # The console finds recent entries of one kind (the "check my case" guessing alerts)
+    # without reading the whole log.
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[timestamp]

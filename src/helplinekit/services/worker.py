@@ -15,6 +15,7 @@ import uuid
 from attrs import define, field
 
 from helplinekit.contracts.channel import OutboundMessage
+from helplinekit.services.check_guard import prune_rate_limits
 from helplinekit.services.context import ServiceContext, log
 from helplinekit.services.intake import TRIAGE_JOB
 from helplinekit.services.triage import TriageFailed, triage_message
@@ -34,6 +35,8 @@ class WorkReport:
     replies_held: int = 0
     replies_failed: int = 0
     errors: list[str] = field(factory=list)
+    #: Housekeeping, not work: a pass that only pruned did nothing (see ``did_anything``).
+    rate_limits_pruned: int = 0
 
     @property
     def did_anything(self) -> bool:
@@ -141,9 +144,11 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
 
 
 def run_pending(ctx: ServiceContext, *, worker: str | None = None, limit: int = 20) -> WorkReport:
-    """One pass: claim and run ready triage jobs, then send ready replies."""
+    """One pass: claim and run ready triage jobs, send ready replies, prune old counters."""
     worker = worker or default_worker_name()
     report = WorkReport()
     run_jobs(ctx, worker, limit=limit, report=report)
     run_outbox(ctx, worker, limit=limit, report=report)
+    # Rate-limit rows past their window would otherwise pile up, one per address ever seen.
+    report.rate_limits_pruned = prune_rate_limits(ctx)
     return report

@@ -7,7 +7,9 @@
 Every response carries a strict Content-Security-Policy (no inline script, nothing from
 another host), ``Referrer-Policy: no-referrer``, ``X-Content-Type-Options: nosniff`` and
 ``Cache-Control: no-store`` (so Back shows an empty form). Bodies over 64 KiB are refused
-before they are parsed; submissions are rate limited per client in the database. Nothing
+before they are parsed; submissions are rate limited per client (its IPv4 address or IPv6
+/64) in the database, and "check my case" is guarded against guessing by a backoff per code
+and client and a daily cap that cannot lock the survivor out (see web/access.py). Nothing
 is stored from a request that fails a check (every bad input gets a 4xx page, never a 5xx),
 and the answer to a submission is the same whether or not its sender is already known: the
 form always opens a new contact. The survivor's case code is stored in the same transaction
@@ -18,6 +20,7 @@ numbers ([C] and [S] only).
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -46,12 +49,13 @@ from helplinekit.security.passwords import (
     hash_password,
     normalise_password,
 )
+from helplinekit.web import access
 from helplinekit.web.access import (
     MalformedCaseCode,
     hit_rate_limit,
     normalise_case_code,
+    passphrase_is_weak,
     receive_with_access,
-    sent_replies,
 )
 from helplinekit.web.http import (
     FORM_CONTENT_TYPE,
@@ -81,6 +85,8 @@ KNOWN_WEB_SETTINGS = frozenset(
     {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
 )
 DEFAULT_SESSION_IDLE_MINUTES = 30
+#: What the form shows again after an error, besides the message (never the passphrase).
+KEPT_FIELDS = ("consent_services", "consent_statistics", "safe_contact")
 #: Set by the no-JavaScript quick exit only to evict the form from the back/forward cache.
 EXIT_COOKIE = "__Host-hk_exit"
 
@@ -231,7 +237,10 @@ def create_app(helpline: Helpline) -> FastAPI:
         error: str | None = None,
         message: str = "",
         contact_error: str | None = None,
+        kept: dict[str, str] | None = None,
     ) -> HTMLResponse:
+        # ``kept``: what the survivor typed and ticked, shown again with the error so that
+        # nothing they wrote is lost (never the passphrase).
         return render(
             "form.html",
             language,
@@ -244,6 +253,7 @@ def create_app(helpline: Helpline) -> FastAPI:
             error=error,
             message=message,
             contact_error=contact_error,
+            kept=kept or {},
         )
 
     def client_address(request: Request) -> str:
@@ -323,13 +333,18 @@ def create_app(helpline: Helpline) -> FastAPI:
             channel.verify(inbound)
         except (VerificationFailed, ChannelError):
             return render("error.html", language, 403, error="token")
+        kept = {name: fields.get(name, "") for name in KEPT_FIELDS}
+
+        def again(error: str) -> HTMLResponse:
+            return form_page(language, status=400, error=error, message=message, kept=kept)
+
         if not message.strip():
-            return form_page(language, status=400, error="empty")
+            return again("empty")
         length = len(normalise_password(passphrase))
         if length < MIN_PASSWORD_LENGTH:
-            return form_page(language, status=400, error="passphrase", message=message)
+            return again("passphrase")
         if length > MAX_PASSWORD_LENGTH:
-            return form_page(language, status=400, error="passphrase_long", message=message)
+            return again("passphrase_long")
         contact_error = _safe_contact_problem(fields.get("safe_contact", ""), safe_schemes)
         if contact_error is not None:
             return form_page(
@@ -338,22 +353,29 @@ def create_app(helpline: Helpline) -> FastAPI:
                 error="contact",
                 contact_error=explain(contact_error, language.translations),
                 message=message,
+                kept=kept,
             )
+        # The code is drawn now so the passphrase can be checked against it too.
+        code = access.new_case_code()
+        if passphrase_is_weak(
+            passphrase, helpline_name=helpline.config.helpline.name, case_code=code
+        ):
+            return again("passphrase_weak")  # refused before anything is stored
         try:
             channel.parse(inbound)  # every check before the slow hash; stores nothing
         except ChannelError:
-            return form_page(language, status=400, error="invalid", message=message)
+            return again("invalid")
         try:
             passphrase_hash = hash_password(passphrase)  # before the transaction opens
         except PasswordRejected:
-            return form_page(language, status=400, error="passphrase", message=message)
+            return again("passphrase")
         try:
             # The message and the survivor's access, in one transaction: both or neither.
-            _, code = receive_with_access(ctx, CHANNEL, inbound, passphrase_hash)
+            _, code = receive_with_access(ctx, CHANNEL, inbound, passphrase_hash, code=code)
         except VerificationFailed:
             return render("error.html", language, 403, error="token")
         except ChannelError:
-            return form_page(language, status=400, error="invalid", message=message)
+            return again("invalid")
         except IntegrityError:
             # A clash on a unique row that survived every retry: nothing was stored.
             return render("error.html", language, 409, error="unsaved")
@@ -393,14 +415,24 @@ def create_app(helpline: Helpline) -> FastAPI:
             code = normalise_case_code(fields.get("code", ""))
         except MalformedCaseCode:
             return render("check.html", language, 400, error="code")
-        # Also per code, whatever the address: guessing one case's passphrase from many
-        # addresses is held back too (known and unknown codes alike).
-        if hit_rate_limit(ctx, "check-code", code, limit=rate_limit, window=rate_window):
-            return render("error.html", language, 429, error="rate")
-        replies = sent_replies(ctx, code, passphrase)
-        if replies is None:
+        # Guessing is held back per code and client (backoff) and per code (a daily cap that
+        # refuses only the clients that guessed), known and unknown codes alike.
+        checked = access.check_case(ctx, code, passphrase, client_address(request))
+        if checked.wait is not None:
+            seconds = max(1, math.ceil(checked.wait.total_seconds()))
+            response = render(
+                "check.html", language, 429, error="wait", wait_minutes=math.ceil(seconds / 60)
+            )
+            response.headers["Retry-After"] = str(seconds)
+            return response
+        if checked.closed_until is not None:
+            response = render("check.html", language, 429, error="closed")
+            seconds = (checked.closed_until - ctx.clock()).total_seconds()
+            response.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
+            return response
+        if checked.replies is None:
             return render("check.html", language, 403, error="nomatch")
-        return render("replies.html", language, replies=replies)
+        return render("replies.html", language, replies=checked.replies)
 
     idle_minutes = int(settings.get("session_idle_minutes", DEFAULT_SESSION_IDLE_MINUTES))
     if not 1 <= idle_minutes <= 24 * 60:

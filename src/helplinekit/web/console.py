@@ -53,7 +53,7 @@ from helplinekit.domain import (
 )
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
-from helplinekit.services import case_page, casework, devices, sessions
+from helplinekit.services import case_page, casework, check_guard, devices, sessions
 from helplinekit.services.auth import (
     AuthenticationFailed,
     EnrolmentCodeRejected,
@@ -726,6 +726,7 @@ def console_router(helpline: Helpline, *, idle: timedelta) -> APIRouter:
             "queue.html",
             language,
             session=session,
+            guessing=check_guard.guessing_alerts(ctx, actor),  # supervisors only
             view=view,
             page=page,
             page_number=page_number,
