@@ -345,3 +345,19 @@ def test_a_new_password_or_authenticator_from_the_command_line_forgets_known_dev
     assert known_devices() == 1
     cli("staff", "enrol-totp", "lawyer@h.org", input=f"{cli.clock.next_code()}\n")
     assert known_devices() == 0
+
+
+def test_an_admin_reads_no_case_content_on_the_command_line(cli) -> None:
+    """Access control review: an admin cannot read case content by any path, the CLI too."""
+    cli.add_staff("admin@h.org", "--role", "admin")
+    out = cli("simulate", "--from", "tel:+923001234567", "He is blackmailing me with my photos")
+    reference = out.split("Opened case ")[1].split(":")[0]
+    assert cli.json_as("admin@h.org", "cases", "list")["total"] == 0
+    for command in (("cases", "show", reference), ("cases", "legal", reference)):
+        refused = cli.as_staff("admin@h.org", *command, expect=1)
+        assert "blackmailing" not in refused and "Traceback" not in refused
+    erased = cli.as_staff("admin@h.org", "cases", "erase", reference, expect=1)
+    assert "Traceback" not in erased
+    # Nor can the admin give themselves a role: that is the operator's command, and it is
+    # run on the server, not as a staff account.
+    assert "--as" not in cli("staff", "roles", "--help")

@@ -318,3 +318,41 @@ def test_helpline_actor_still_works_with_a_warning_and_operator_actor_is_audited
     with pytest.raises(DomainError, match="short word"):
         helpline.operator_actor(person.staff.email, "because Ayesha asked")
     assert len(audited(helpline, "operator.act_as")) == 1
+
+
+def test_a_task_or_referral_is_decrypted_only_after_the_access_check(helpline, monkeypatch) -> None:
+    from datetime import timedelta
+
+    outsider = account(helpline, "outsider", {Role.COUNSELLOR}, {Specialism.COUNSELLING})
+    system = helpline.system()
+    case = web_case(helpline, CaseStatus.IN_PROGRESS)
+    task = helpline.create_task(
+        system, case.id, title="call her sister", due_at=helpline.context.clock() + timedelta(1)
+    )
+    helpline.record_consent(system, case.id, referral=True)
+    referral = helpline.propose_referral(
+        system, case.id, "intl.stopncii", shared_sections={NoteSection.GENERAL}, summary="images"
+    )
+    cipher = helpline.context.database.cipher
+    opened: list[str] = []
+    real = cipher.decrypt
+
+    def spy(key, ciphertext, context):
+        opened.append(context.table)
+        return real(key, ciphertext, context)
+
+    monkeypatch.setattr(cipher, "decrypt", spy)
+    from helplinekit.domain import ReferralStatus
+
+    with pytest.raises(AccessDenied):
+        helpline.complete_task(outsider, task.id)
+    with pytest.raises(AccessDenied):
+        helpline.update_referral(outsider, referral.id, ReferralStatus.WITHDRAWN)
+    assert "tasks" not in opened and "referrals" not in opened
+    # An unknown id is "not found", never a traceback.
+    import uuid
+
+    from helplinekit.services.casework import NotFound
+
+    with pytest.raises(NotFound, match="reload the case page"):
+        helpline.complete_task(outsider, uuid.uuid4())
