@@ -437,12 +437,8 @@ def _update_referral(
     return lambda: h.update_referral(a, referral.id, ReferralStatus.WITHDRAWN)
 
 
-def _save_staff(
-    h: Helpline, a: Actor, case_id: uuid.UUID, t: Target, s: Staff
-) -> Callable[[], Any]:
-    # An admin's part: an existing account's capacity (making accounts and changing roles
-    # are the operator's; see test_staff_roles.py).
-    record = h.save_staff(
+def _new_account(h: Helpline) -> Specialist:
+    return h.save_staff(
         SYSTEM,
         Specialist(
             email=f"new-{uuid.uuid4().hex[:8]}@helpline.test",
@@ -452,22 +448,21 @@ def _save_staff(
             capacity=5,
         ),
     )
+
+
+def _save_staff(
+    h: Helpline, a: Actor, case_id: uuid.UUID, t: Target, s: Staff
+) -> Callable[[], Any]:
+    # An admin's part: an existing account's capacity (making accounts and changing roles
+    # are the operator's; see test_staff_roles.py).
+    record = _new_account(h)
     return lambda: h.save_staff(a, attrs.evolve(record, capacity=3))
 
 
 def _change_roles(
     h: Helpline, a: Actor, case_id: uuid.UUID, t: Target, s: Staff
 ) -> Callable[[], Any]:
-    record = h.save_staff(
-        SYSTEM,
-        Specialist(
-            email=f"new-{uuid.uuid4().hex[:8]}@helpline.test",
-            display_name="new",
-            roles={Role.INTAKE},
-            languages=("en",),
-            capacity=5,
-        ),
-    )
+    record = _new_account(h)
     return lambda: h.change_roles(a, record.email, add=[Role.COUNSELLOR])
 
 

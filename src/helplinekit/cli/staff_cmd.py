@@ -270,8 +270,7 @@ def roles(
     if not added and not removed:
         raise click.UsageError("Name a role to give (--add ROLE) or take away (--remove ROLE).")
     with open_helpline(state, config_path) as helpline:
-        before = helpline.context
-        with before.database.uow(read_only=True) as uow:
+        with helpline.context.database.uow(read_only=True) as uow:
             person = uow.staff.by_email(email.strip().lower())
         old_roles = person.roles if person is not None else frozenset()
         changed = helpline.change_roles(

@@ -136,6 +136,24 @@ def audit_now(
         uow.commit()
 
 
+def audit_refusal(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    actor: Actor | None,
+    object_kind: str | None,
+    object_id: uuid.UUID | str | None,
+    **details: Any,
+) -> None:
+    """Record a refusal inside a write transaction, then commit only that entry.
+
+    The transaction holds SQLite's write lock, so the entry goes into it, after dropping
+    whatever the refused operation had begun (probing leaves a trace, and nothing else).
+    """
+    uow.rollback()
+    audit(ctx, uow, actor, "access.denied", object_kind, object_id, **details)
+    uow.commit()
+
+
 def require_audited(ctx: ServiceContext, actor: Actor, action: Any) -> None:
     """Check an action that concerns no particular case; audit a refusal, then raise it."""
     from helplinekit.security.policy import AccessDenied

@@ -21,7 +21,12 @@ from helplinekit.domain import CaseStatus, DomainError
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
-from helplinekit.services.audit_trail import audit, audit_now, require_audited
+from helplinekit.services.audit_trail import (
+    audit,
+    audit_now,
+    audit_refusal,
+    require_audited,
+)
 from helplinekit.services.context import ServiceContext
 
 DEFAULT_MINUTES = 60
@@ -159,17 +164,7 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
             raise DomainError(f"There is no break-the-glass grant {grant_id}.")
         if row.staff_id == actor.id:
             # Four eyes: whoever broke the glass cannot be the one who says it was fine.
-            uow.rollback()
-            audit(
-                ctx,
-                uow,
-                actor,
-                "access.denied",
-                "case",
-                row.case_id,
-                attempted="break_glass.review_own",
-            )
-            uow.commit()
+            audit_refusal(ctx, uow, actor, "case", row.case_id, attempted="break_glass.review_own")
             raise AccessDenied(
                 Action.BREAK_GLASS_REVIEW,
                 actor,

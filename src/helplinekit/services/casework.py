@@ -45,7 +45,7 @@ from helplinekit.domain import (
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import F, service_action
-from helplinekit.services.audit_trail import audit, audit_now, require_audited
+from helplinekit.services.audit_trail import audit, audit_now, audit_refusal, require_audited
 from helplinekit.services.context import ServiceContext
 from helplinekit.services.matching import match_contact_point
 
@@ -148,11 +148,7 @@ def _require(
         # Refusals are audited too: probing for cases leaves a trace.
         details = {"attempted": action.value, "section": section.value if section else None}
         if uow is not None and not uow.read_only:
-            # Inside a write transaction (which holds SQLite's write lock) the entry goes into
-            # the same transaction, after dropping whatever the refused operation had begun.
-            uow.rollback()
-            audit(ctx, uow, actor, "access.denied", "case", case.id, **details)
-            uow.commit()
+            audit_refusal(ctx, uow, actor, "case", case.id, **details)
         else:
             audit_now(ctx, actor, "access.denied", "case", case.id, **details)
         raise
@@ -638,18 +634,15 @@ def _require_ordinary_self_assignment(
     )
     if ordinary:
         return
-    uow.rollback()
-    audit(
+    audit_refusal(
         ctx,
         uow,
         actor,
-        "access.denied",
         "case",
         case.id,
         attempted="case.assign_self",
         specialism=specialism.value if specialism else None,
     )
-    uow.commit()
     raise AccessDenied(
         Action.CASE_ASSIGN,
         actor,
@@ -984,16 +977,14 @@ def save_staff(ctx: ServiceContext, actor: Actor, specialist: Specialist) -> Spe
                 if existing is None
                 else "roles change only with 'helplinekit staff roles' on the server"
             )
-            audit(
+            audit_refusal(
                 ctx,
                 uow,
                 actor,
-                "access.denied",
                 "staff",
                 specialist.id,
                 attempted="staff.roles" if existing is not None else "staff.add",
             )
-            uow.commit()
             raise AccessDenied(Action.STAFF_MANAGE, actor, why)
         if roles_change:
             refuse_role_pairs(ctx, specialist.roles)
