@@ -186,7 +186,10 @@ def seed(helpline: Any, canaries: Canaries) -> Seeded:
     case_id = result.case_id
     helpline.run_until_idle()  # automatic triage of the message
 
+    # Assigned in each of the worker's roles: each role opens only its own note section.
     helpline.assign(system, case_id, worker.id)
+    for specialism in Specialism:
+        helpline.assign(system, case_id, worker.id, specialism)
     helpline.record_contact(
         worker,
         case_id,
