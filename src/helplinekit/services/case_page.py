@@ -134,13 +134,14 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
                 for contact in uow.contacts.for_case(case.id)
             )
             parts["consent"] = case.consent
+            visible = visible_cases_of_caller(ctx, uow, actor, caller.id)
             parts["safe_contact_methods"] = tuple(
-                safe_contacts_shown(ctx, uow, actor, case, caller)
+                safe_contacts_shown(ctx, uow, actor, case, caller, visible)
             )
             # "Returning caller": only the caller's other cases this actor may read.
             parts["other_cases"] = tuple(
                 uow.cases.get(other, with_attributes=False).reference
-                for other in visible_cases_of_caller(ctx, uow, actor, caller.id)
+                for other in visible
                 if other != case.id
             )
         else:

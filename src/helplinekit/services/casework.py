@@ -547,14 +547,24 @@ def _parse_or_none(parse: object, text: str) -> object:
 
 
 def safe_contacts_shown(
-    ctx: ServiceContext, uow: UnitOfWork, actor: Actor, case: Case, caller: Caller
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    case: Case,
+    caller: Caller,
+    visible_case_ids: Iterable[uuid.UUID] | None = None,
 ) -> list[SafeContactMethod]:
     """The caller's safe contact methods this actor may see on this case: those recorded on
     it, or on another of the caller's cases the actor may read (the matching rule). Methods
-    recorded before cases kept their own belong to the caller's first case."""
+    recorded before cases kept their own belong to the caller's first case.
+
+    ``visible_case_ids``: the caller's cases the actor may read, when already looked up.
+    """
     from helplinekit.services.matching import visible_cases_of_caller
 
-    visible = set(visible_cases_of_caller(ctx, uow, actor, caller.id)) | {case.id}
+    if visible_case_ids is None:
+        visible_case_ids = visible_cases_of_caller(ctx, uow, actor, caller.id)
+    visible = set(visible_case_ids) | {case.id}
     first = uow.cases.first_for_caller(caller.id)
     return [m for m in caller.safe_contact_methods if (m.case_id or first) in visible]
 
