@@ -10,8 +10,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 
-class DomainError(Exception):
-    """Base class of every error a domain rule raises."""
+class HelplinekitError(Exception):
+    """Root of every error helplinekit raises on purpose.
+
+    Its message is fit for the person who caused it: it names the problem, the value and the
+    way out, and never holds an internal id, a policy name or survivor content. The faces map
+    this root (and the kinds below) to a response, so a new error needs no new handler.
+    """
+
+
+class DomainError(HelplinekitError):
+    """Base class of every error a domain rule raises (the web answers 400)."""
+
+
+class NotFound(DomainError, LookupError):
+    """No such thing, or not one the actor may see (the web answers 404)."""
+
+
+class AccessDenied(HelplinekitError, PermissionError):
+    """The actor may not do this (the web answers 403); the message says who may."""
+
+
+class Conflict(DomainError):
+    """The request clashes with what is stored: a duplicate, a stale change (409)."""
+
+
+class ConfigurationError(HelplinekitError):
+    """The deployment's set-up is wrong: configuration, keys, plugins (the fix is the operator's)."""
 
 
 class InvalidValue(DomainError, ValueError):
