@@ -15,6 +15,7 @@ from typing import Any
 
 from attrs import Attribute, define, evolve, field, frozen, setters, validators
 
+from helplinekit.domain._convert import as_frozenset, as_tuple
 from helplinekit.domain._validation import (
     aware_datetime,
     channel_name,
@@ -129,7 +130,10 @@ class CaseAttributes:
         validator=validators.optional(validators.instance_of(PerpetratorRelation)),
     )
     platforms: tuple[str, ...] = field(
-        factory=tuple, repr=False, converter=tuple, validator=[tuple_of(not_blank), no_duplicates]
+        factory=tuple,
+        repr=False,
+        converter=as_tuple,
+        validator=[tuple_of(not_blank), no_duplicates],
     )
     first_contact_channel: str | None = field(
         default=None, validator=validators.optional(channel_name)
@@ -137,7 +141,7 @@ class CaseAttributes:
     at_risk_identities: frozenset[AtRiskIdentity] = field(
         factory=frozenset,
         repr=False,
-        converter=frozenset,
+        converter=as_frozenset,
         validator=frozenset_of(validators.instance_of(AtRiskIdentity)),
     )
 
@@ -232,7 +236,7 @@ class Case:
     )
     categories: tuple[str, ...] = field(
         factory=tuple,
-        converter=tuple,
+        converter=as_tuple,
         validator=[tuple_of(matches(TAXONOMY_CODE_RE, "a taxonomy code")), no_duplicates],
     )
     # Attributes say what happened (a minor victim, a partner, a trans survivor): they are
@@ -247,12 +251,12 @@ class Case:
     language: str | None = field(default=None, validator=validators.optional(language_tag))
     specialisms_needed: frozenset[Specialism] = field(
         factory=frozenset,
-        converter=frozenset,
+        converter=as_frozenset,
         validator=frozenset_of(validators.instance_of(Specialism)),
     )
     assignments: tuple[Assignment, ...] = field(
         factory=tuple,
-        converter=tuple,
+        converter=as_tuple,
         validator=[tuple_of(validators.instance_of(Assignment)), _distinct_assignments],
     )
     needs_manual_triage: bool = field(default=False, validator=validators.instance_of(bool))

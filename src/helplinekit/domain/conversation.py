@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import Attribute, define, evolve, field, frozen, validators
 
+from helplinekit.domain._convert import as_tuple
 from helplinekit.domain._validation import (
     at_least,
     aware_datetime,
@@ -96,7 +97,7 @@ class Message:
     body: str = field(default="", repr=False, validator=validators.instance_of(str))
     attachments: tuple[Attachment, ...] = field(
         factory=tuple,
-        converter=tuple,
+        converter=as_tuple,
         validator=tuple_of(validators.instance_of(Attachment)),
     )
     created_at: datetime = field(factory=utc_now, validator=aware_datetime)

@@ -18,6 +18,7 @@ from typing import Any
 
 from attrs import Attribute, define, evolve, field, frozen, validators
 
+from helplinekit.domain._convert import as_frozenset, as_tuple
 from helplinekit.domain._validation import (
     at_least,
     aware_datetime,
@@ -312,15 +313,15 @@ class Specialist:
     email: str = field(repr=False, validator=_check_email)
     display_name: str = field(repr=False, validator=not_blank)
     roles: frozenset[Role] = field(
-        converter=frozenset, validator=[frozenset_of(validators.instance_of(Role)), _non_empty]
+        converter=as_frozenset, validator=[frozenset_of(validators.instance_of(Role)), _non_empty]
     )
     specialisms: frozenset[Specialism] = field(
         factory=frozenset,
-        converter=frozenset,
+        converter=as_frozenset,
         validator=frozenset_of(validators.instance_of(Specialism)),
     )
     languages: tuple[str, ...] = field(
-        factory=tuple, converter=tuple, validator=tuple_of(language_tag)
+        factory=tuple, converter=as_tuple, validator=tuple_of(language_tag)
     )
     capacity: int = field(validator=at_least(0))
     active: bool = field(default=True, validator=validators.instance_of(bool))

@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import Attribute, define, evolve, field, frozen, setters, validators
 
+from helplinekit.domain._convert import as_frozenset, as_tuple
 from helplinekit.domain._validation import (
     aware_datetime,
     frozenset_of,
@@ -67,10 +68,10 @@ class ReferralPartner:
 
     key: str = field(validator=_partner_key)
     name: str = field(validator=not_blank)
-    services: tuple[str, ...] = field(factory=tuple, converter=tuple, validator=_str_tuple)
-    regions: tuple[str, ...] = field(factory=tuple, converter=tuple, validator=tuple_of(_region))
+    services: tuple[str, ...] = field(factory=tuple, converter=as_tuple, validator=_str_tuple)
+    regions: tuple[str, ...] = field(factory=tuple, converter=as_tuple, validator=tuple_of(_region))
     languages: tuple[str, ...] = field(
-        factory=tuple, converter=tuple, validator=tuple_of(language_tag)
+        factory=tuple, converter=as_tuple, validator=tuple_of(language_tag)
     )
     eligibility: str = field(default="", validator=validators.instance_of(str))
     contact: str = field(default="", validator=validators.instance_of(str))
@@ -126,7 +127,7 @@ class Referral:
     consent: Consent = field(validator=[validators.instance_of(Consent), _referral_consent])
     shared_sections: frozenset[NoteSection] = field(
         factory=frozenset,
-        converter=frozenset,
+        converter=as_frozenset,
         validator=frozenset_of(validators.instance_of(NoteSection)),
     )
     summary: str = field(default="", repr=False, validator=validators.instance_of(str))
