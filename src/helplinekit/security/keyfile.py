@@ -174,7 +174,8 @@ class KeyFileProvider:
             ) from None
 
     def blind_index_key(self) -> bytes:
-        return self._load()["index_key"]
+        key: bytes = self._load()["index_key"]
+        return key
 
     def audit_key(self) -> bytes | None:
         if type(self).key_encryption_key is not KeyFileProvider.key_encryption_key:
