@@ -12,12 +12,9 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import field, frozen
-
-if TYPE_CHECKING:
-    from helplinekit.registry import Registries
 
 __all__ = [
     "CONFIG_ENV",
@@ -128,40 +125,6 @@ class HelplineConfig:
     def directory(self) -> Path:
         """The deployment folder: the one holding ``helpline.toml``."""
         return self.path.parent
-
-    def check_against(self, registries: Registries) -> list[str]:
-        """Problems with this configuration given the installed plugins (empty when fine)."""
-        problems = []
-        for name in self.channels.enabled:
-            if name not in registries.channels:
-                problems.append(
-                    f"{self.path}: channel {name!r} in [channels] enabled is not provided by "
-                    f"any installed plugin (installed: {_known(registries.channels.names())}); "
-                    "install its plugin or remove it."
-                )
-        for tag in self.languages.enabled:
-            if tag not in registries.languages:
-                problems.append(
-                    f"{self.path}: language {tag!r} in [languages] enabled is not provided by "
-                    f"any installed plugin (installed: {_known(registries.languages.names())}); "
-                    "install a language plugin for it or remove it."
-                )
-        if self.jurisdiction not in registries.jurisdictions:
-            problems.append(
-                f"{self.path}: jurisdiction {self.jurisdiction!r} in [jurisdiction] key is not "
-                f"installed (installed: {_known(registries.jurisdictions.names())}); install its "
-                "plugin, or use 'intl.baseline' for international routes only."
-            )
-        if self.keys.provider not in registries.key_providers:
-            problems.append(
-                f"{self.path}: key provider {self.keys.provider!r} in [keys] provider is not "
-                f"installed (installed: {_known(registries.key_providers.names())})."
-            )
-        return problems
-
-
-def _known(names: list[str]) -> str:
-    return ", ".join(sorted(names)) or "none"
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:

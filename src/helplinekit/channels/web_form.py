@@ -105,6 +105,8 @@ class WebFormChannel:
     supports_poll: ClassVar[bool] = False
     # A web: URN names one form submission; nobody can be reached at it.
     contact_schemes: ClassVar[tuple[str, ...]] = ()
+    # The form-token secret is derived from the deployment's keys: never in the config.
+    derived_secrets: ClassVar[Mapping[str, str]] = {"token_secret": "web-form-token:v1"}
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self._secret = _secret_bytes(settings.get("token_secret"))
