@@ -16,11 +16,15 @@ from typing import Any
 
 from attrs import field, frozen
 
+from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
+
 __all__ = [
     "CONFIG_ENV",
     "CONFIG_FILENAME",
     "ConfigError",
     "HelplineConfig",
+    "RetentionSettings",
+    "WebSettings",
     "find_config",
     "load_config",
 ]
@@ -110,6 +114,8 @@ class HelplineConfig:
         database_url: a SQLAlchemy URL; relative SQLite paths are inside the folder.
         keys: the ``[keys]`` table.
         extra: tables owned by later features, kept as read.
+        web: the ``[web]`` table, checked.
+        retention: the ``[retention]`` table, checked.
     """
 
     path: Path
@@ -120,6 +126,8 @@ class HelplineConfig:
     database_url: str
     keys: KeySettings
     extra: Mapping[str, Any] = field(factory=dict)
+    web: WebSettings = field(factory=WebSettings)
+    retention: RetentionSettings = field(factory=RetentionSettings)
 
     @property
     def directory(self) -> Path:
@@ -258,6 +266,13 @@ class _Reader:
             database_url=self.database(raw),
             keys=self.keys(raw),
             extra={key: raw[key] for key in _LATER_TABLES if key in raw},
+            web=read_web(
+                self.table(raw, "web", set(raw.get("web") or ()), required=False), self.error
+            ),
+            retention=read_retention(
+                self.table(raw, "retention", set(raw.get("retention") or ()), required=False),
+                self.error,
+            ),
         )
 
     def opening_hours(self, raw: Mapping[str, Any]) -> dict[str, str]:
