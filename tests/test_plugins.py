@@ -40,11 +40,35 @@ def test_wrong_hook_arguments_fail_at_start_up() -> None:
         get_plugin_manager(load_entrypoints=False, extra_plugins=[(WrongArgs(), "wrong")])
 
 
-def test_disabled_builtin_plugin_registers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HELPLINEKIT_DISABLE_PLUGINS", "helplinekit.channels.web_form, other")
+@pytest.mark.parametrize(
+    "name",
+    # The built-ins' module paths, and the paths they had before default_plugins/: a
+    # deployment that disabled one by its former name keeps it disabled.
+    ["helplinekit.default_plugins.web_form", "helplinekit.channels.web_form"],
+)
+def test_disabled_builtin_plugin_registers_nothing(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("HELPLINEKIT_DISABLE_PLUGINS", f"{name}, other")
     pm = get_plugin_manager(load_entrypoints=False)
     assert "web.form" not in Registries(pm).channels
     assert "en" in Registries(pm).languages
+
+
+def test_builtin_plugins_live_in_default_plugins_and_old_paths_still_import() -> None:
+    import importlib
+
+    from helplinekit.plugins import DEFAULT_PLUGINS, FORMER_NAMES
+
+    assert set(FORMER_NAMES.values()) <= set(DEFAULT_PLUGINS)
+    for former, current in FORMER_NAMES.items():
+        old, new = importlib.import_module(former), importlib.import_module(current)
+        # The old path re-exports the public names, not the hook implementations (a
+        # plugin registered twice would answer every hook twice).
+        assert all(
+            getattr(old, name) is getattr(new, name) for name in old.__dict__.get("__all__", ())
+        )
+        assert not any(hasattr(value, "helplinekit_impl") for value in vars(old).values())
 
 
 @pytest.fixture
@@ -104,7 +128,7 @@ def test_tracing_prints_each_hook_call(
     Registries(get_plugin_manager(load_entrypoints=False))
     err = capsys.readouterr().err
     assert "register_channels(register=" in err
-    assert "[helplinekit.channels.web_form]" in err
+    assert "[helplinekit.default_plugins.web_form]" in err
     assert "register_languages" in err
 
 

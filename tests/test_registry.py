@@ -38,7 +38,7 @@ def test_duplicate_name_names_both_plugins(plugin_manager, register_plugin) -> N
 
 def test_duplicate_of_a_builtin_names_the_builtin(plugin_manager, register_plugin) -> None:
     with register_plugin(_RegistersChannel(WebFormChannel), "copycat"):
-        with pytest.raises(RegistrationError, match="helplinekit.channels.web_form.*copycat"):
+        with pytest.raises(RegistrationError, match="helplinekit.default_plugins.web_form.*copycat"):
             Registries(plugin_manager)
 
 
@@ -88,4 +88,4 @@ def test_registry_lookup_error_lists_what_is_registered(plugin_manager) -> None:
     registries = Registries(plugin_manager)
     with pytest.raises(KeyError, match=r"No channel named 'twilio.sms'.*web.form"):
         registries.channels.get("twilio.sms")
-    assert registries.channels.plugin_of("web.form") == "helplinekit.channels.web_form"
+    assert registries.channels.plugin_of("web.form") == "helplinekit.default_plugins.web_form"

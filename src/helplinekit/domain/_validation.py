@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 from attrs import Attribute, validators
 
 from helplinekit.domain.errors import InvalidValue, UnsafeCharacter
-from helplinekit.i18n import N_
+from helplinekit.domain.markers import N_
 
 #: Loose BCP 47 check: a 2–3 letter language, then optional subtags (script, region, variant).
 LANGUAGE_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
