@@ -138,3 +138,25 @@ def test_no_tracing_by_default(
     monkeypatch.delenv("HELPLINEKIT_TRACE_PLUGINS", raising=False)
     Registries(get_plugin_manager(load_entrypoints=False))
     assert capsys.readouterr().err == ""
+
+
+def test_fixture_plugins_are_not_in_the_package(fixture_plugins_path: Path) -> None:
+    # A made-up Kenyan law must never reach a deployment: the fixtures live beside the
+    # tests, outside the package the wheel is built from (pyproject: packages = src/helplinekit).
+    import tomllib
+
+    import helplinekit
+
+    package = Path(helplinekit.__file__).parent
+    assert not (package / "testing_plugins").exists()
+    assert not list(package.rglob("fixture_*.py"))
+    root = Path(__file__).parent.parent
+    wheel = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+    assert wheel["targets"]["wheel"]["packages"] == ["src/helplinekit"]
+    assert fixture_plugins_path == root / "tests" / "fixture_plugins"
+    assert {p.name for p in fixture_plugins_path.glob("fixture_*.py")} == {
+        "fixture_channel.py",
+        "fixture_language_fa.py",
+        "fixture_language_sw.py",
+        "fixture_law_ke.py",
+    }

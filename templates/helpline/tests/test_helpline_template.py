@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from helplinekit.cli import build_cli
-from helplinekit.testing_plugins import FIXTURE_DIR
 
 ODD_NAME = 'Women\'s "Safe Online" Helpline {{ 7*7 }} <b>&amp; {% raw %}'
 UNIT_SECTIONS = {"Unit", "Service", "Install", "Timer"}
@@ -99,7 +98,9 @@ COMBINATIONS = {
 
 
 @pytest.mark.parametrize("options", list(COMBINATIONS.values()), ids=list(COMBINATIONS))
-def test_every_combination_generates_a_passing_project(plugin_manager, tmp_path, options) -> None:
+def test_every_combination_generates_a_passing_project(
+    plugin_manager, tmp_path, options, fixture_plugins_path
+) -> None:
     target = tmp_path / "helpline"
     result = run_init(
         plugin_manager,
@@ -107,7 +108,7 @@ def test_every_combination_generates_a_passing_project(plugin_manager, tmp_path,
         "--name",
         ODD_NAME,
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
         *options,
     )
@@ -178,7 +179,9 @@ def test_law_stub_reports_coverage_as_a_warning(plugin_manager, tmp_path) -> Non
     assert "local.br: Incomplete: no mapping for ACCOUNT_COMPROMISE" in outcome.stdout
 
 
-def test_jurisdiction_plugin_is_used_when_installed(plugin_manager, tmp_path) -> None:
+def test_jurisdiction_plugin_is_used_when_installed(
+    plugin_manager, tmp_path, fixture_plugins_path
+) -> None:
     target = tmp_path / "ke"
     run_init(
         plugin_manager,
@@ -190,7 +193,7 @@ def test_jurisdiction_plugin_is_used_when_installed(plugin_manager, tmp_path) ->
         "--languages",
         "en",
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
     )
     assert (
@@ -222,7 +225,7 @@ BROKEN = {
     ("filename", "breaking", "message"), list(BROKEN.values()), ids=list(BROKEN)
 )
 def test_generated_tests_fail_on_a_broken_deployment(
-    plugin_manager, tmp_path, filename, breaking, message
+    plugin_manager, tmp_path, filename, breaking, message, fixture_plugins_path
 ) -> None:
     target = tmp_path / "broken"
     run_init(
@@ -235,7 +238,7 @@ def test_generated_tests_fail_on_a_broken_deployment(
         "--languages",
         "en",
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
     )
     path = target / filename
