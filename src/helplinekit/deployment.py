@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from helplinekit.domain.names import LANGUAGE_TAG_RE
+
 if TYPE_CHECKING:
     import pluggy
 
@@ -37,7 +39,6 @@ __all__ = [
 # Characters both CommonMark and Python-Markdown unescape after a backslash; & and < become
 # entities so no HTML can be formed.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
@@ -135,7 +136,7 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
         )
     for tag in request.languages:
         language = tag.split("-")[0]
-        known = _TAG.match(tag) and (
+        known = LANGUAGE_TAG_RE.match(tag) and (
             pycountry.languages.get(alpha_2=language) or pycountry.languages.get(alpha_3=language)
         )
         if not known:

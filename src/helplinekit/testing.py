@@ -282,11 +282,14 @@ def check_channel(channel_class: type) -> list[str]:
         StatusUpdate,
         VerificationFailed,
     )
+    from helplinekit.domain.names import is_plugin_channel_name
 
     problems = []
     name = getattr(channel_class, "name", "")
-    if not re.match(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$", str(name)):
-        problems.append(f"name {name!r} is not namespaced (e.g. 'acme.sms').")
+    if not is_plugin_channel_name(name):
+        problems.append(
+            f"name {name!r} is not namespaced, 64 characters at most (e.g. 'acme.sms')."
+        )
     example = channel_class.example()
     channel = channel_class(example.settings)
     try:

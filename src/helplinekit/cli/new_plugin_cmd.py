@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 from helplinekit.plugins import DISABLE_ENV
 
 __all__ = ["KINDS", "new_plugin", "plugin_context", "template_dir"]
@@ -29,8 +30,6 @@ MAX_TEXT = 40
 _MAX_LITERAL_WIDTH = 2 * MAX_TEXT + 4
 MAX_NAMESPACE = 40
 DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
-_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 
 
 def template_dir() -> Path:
@@ -128,7 +127,7 @@ def check_language(
     from babel.messages.plurals import get_plural
 
     tag = _normalise_tag(tag_value)
-    if not _TAG.match(tag):
+    if not LANGUAGE_TAG_RE.match(tag):
         raise click.BadParameter(
             f"{tag_value!r} is not a BCP 47 language tag of the form helplinekit uses: a "
             "language code, optionally a script and a region, e.g. sw, ur, pa-Arab, pt-BR.",
@@ -162,7 +161,7 @@ def check_language(
     usual_script = next((part for part in likely.split("_")[1:] if len(part) == 4), None)
     if script_value is not None:
         script = script_value.strip().title()
-        if not _SCRIPT.match(script) or pycountry.scripts.get(alpha_4=script) is None:
+        if not SCRIPT_RE.match(script) or pycountry.scripts.get(alpha_4=script) is None:
             raise click.BadParameter(
                 f"{script_value!r} is not an ISO 15924 script code; e.g. Latn, Arab, Deva.",
                 param_hint="--script",

@@ -17,6 +17,7 @@ from typing import Any
 from attrs import field, frozen
 
 from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
+from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 __all__ = [
     "CONFIG_ENV",
@@ -34,7 +35,6 @@ CONFIG_ENV = "HELPLINEKIT_CONFIG"
 
 _SPECIALISMS = ("legal", "digital_security", "counselling")
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
 class ConfigError(Exception):
@@ -355,7 +355,7 @@ class _Reader:
                 "languages.enabled", "is empty.", 'Enable at least one language, e.g. ["en"].'
             )
         for tag in enabled:
-            if not _TAG.match(tag):
+            if not LANGUAGE_TAG_RE.match(tag):
                 raise self.error(
                     "languages.enabled",
                     f"{tag!r} is not a BCP 47 language tag.",

@@ -7,7 +7,6 @@ jurisdictions are separate plugins.
 from __future__ import annotations
 
 import gettext
-import re
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from attrs import define, field, validators
 
 from helplinekit.contracts.messages import MESSAGE_KEYS
+from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 
 __all__ = [
     "DOMAIN",
@@ -30,9 +30,6 @@ DOMAIN = "helplinekit"
 RTL_SCRIPTS = frozenset(
     {"Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
 )
-
-_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
-_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 
 
 @define(frozen=True, eq=False)
@@ -54,10 +51,10 @@ class LanguagePack:
         plural_forms: the gettext ``Plural-Forms`` expression the catalog must use.
     """
 
-    tag: str = field(validator=validators.matches_re(_BCP47))
+    tag: str = field(validator=validators.matches_re(LANGUAGE_TAG_RE))
     english_name: str
     native_name: str
-    script: str = field(validator=validators.matches_re(_SCRIPT))
+    script: str = field(validator=validators.matches_re(SCRIPT_RE))
     rtl: bool
     messages: Mapping[str, str] = field(repr=False)
     locale_dir: Path | None = None
