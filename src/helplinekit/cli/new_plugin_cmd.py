@@ -262,39 +262,25 @@ def plugin_context(
 
 def generate(context: dict[str, Any], target: Path) -> Path:
     """Run the template into a scratch folder beside ``target``, then move it into place."""
-    import tempfile
+    from helplinekit.scaffold import GenerationFailed, generate_into
 
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.main import cookiecutter
-
-    with tempfile.TemporaryDirectory(prefix=".helplinekit-new-plugin-", dir=target.parent) as tmp:
-        scratch = Path(tmp)
-        try:
-            generated = Path(
-                cookiecutter(
-                    str(template_dir()),
-                    no_input=True,
-                    extra_context=context,
-                    output_dir=str(scratch / "out"),
-                    # Ignore the user's ~/.cookiecutterrc and keep replay files out of $HOME.
-                    default_config={
-                        "replay_dir": str(scratch / "replay"),
-                        "cookiecutters_dir": str(scratch / "cache"),
-                    },
-                    accept_hooks=True,
-                )
-            )
-        except CookiecutterException as error:
-            raise click.ClickException(f"The plugin could not be generated: {error}") from None
+    def check_name(generated: Path) -> None:
         if generated.name != target.name:
             raise click.ClickException(
                 f"The template made {generated.name!r} instead of {target.name!r}; this is a "
                 "bug in helplinekit, please report it. Nothing was written."
             )
-        if target.exists():
-            raise click.ClickException(f"{target} appeared meanwhile; nothing was changed.")
-        generated.rename(target)
-    return target
+
+    try:
+        return generate_into(
+            template_dir(),
+            context,
+            target,
+            scratch_prefix=".helplinekit-new-plugin-",
+            finish=check_name,
+        )
+    except GenerationFailed as error:
+        raise click.ClickException(f"The plugin could not be generated: {error}") from None
 
 
 def _shown(path: Path) -> str:

@@ -338,3 +338,46 @@ def test_the_new_deployment_runs_at_once(plugin_manager, tmp_path, monkeypatch) 
     assert "Opened case HL-" in simulated.output
     assert (target / "helpline.db").exists()
     assert generated_pytest(target).returncode == 0
+
+
+def test_init_ignores_the_users_cookiecutterrc(plugin_manager, tmp_path, monkeypatch) -> None:
+    # Defaults a user might keep for their other projects. Reading them, cookiecutter kept a
+    # replay of the answers (the helpline's name) in the user's home folder; no default
+    # answer of theirs may reach the generated files either.
+    home = tmp_path / "home"
+    home.mkdir()
+    rc = home / ".cookiecutterrc"
+    rc.write_text(
+        "default_context:\n"
+        "  _timezone: Antarctica/Troll\n"
+        "  _name: Someone Else's Helpline\n"
+        f"replay_dir: {home / 'replay'}\n"
+        f"cookiecutters_dir: {home / 'cache'}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    # cookiecutter finds ~/.cookiecutterrc once, when it is imported; the variable it
+    # reads on every run stands in for it here.
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(rc))
+    args = ["--name", "Plain", "--country", "PK", "--languages", "en", "--no-input"]
+    args += ["--deployment-id", "pk-0123abcd"]
+    with_rc = tmp_path / "with-rc"
+    assert run_init(plugin_manager, str(with_rc), *args).exit_code == 0
+    monkeypatch.delenv("COOKIECUTTER_CONFIG")
+    rc.unlink()
+    without_rc = tmp_path / "without-rc"
+    assert run_init(plugin_manager, str(without_rc), *args).exit_code == 0
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    generated = tree(with_rc)
+    assert generated == tree(without_rc)
+    assert not any(b"{{ cookiecutter" in text for text in generated.values())
+    assert b"Antarctica/Troll" not in generated["helpline.toml"]
+    assert not any(b"Someone Else" in text for text in generated.values())
+    assert sorted(p.name for p in home.iterdir()) == []  # no replay, no cache
