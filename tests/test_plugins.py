@@ -160,3 +160,74 @@ def test_fixture_plugins_are_not_in_the_package(fixture_plugins_path: Path) -> N
         "fixture_language_sw.py",
         "fixture_law_ke.py",
     }
+
+
+def _imports_of(path: Path, module: str, known: set[str]) -> set[str]:
+    """Every helplinekit module ``module`` imports, wherever the import is written (at the
+    top, in a function, under TYPE_CHECKING): a cycle through any of them is a tangle."""
+    import ast
+
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name in known and name != module}
+
+
+def test_config_registry_plugins_contracts_i18n_and_languages_form_no_cycle() -> None:
+    import helplinekit
+
+    root = Path(helplinekit.__file__).parent
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if "migrations" not in name:
+            modules[name] = path
+    graph = {name: _imports_of(path, name, set(modules)) for name, path in modules.items()}
+    watched = ("config", "registry", "plugins", "hookspecs", "contracts", "i18n", "languages")
+    watched += ("default_plugins", "bootstrap", "domain")
+
+    def cycle_from(start: str) -> list[str] | None:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            name, path = stack.pop()
+            for nxt in graph[name]:
+                if nxt == start:
+                    return [*path, start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+        return None
+
+    starts = [n for n in graph if n.split(".")[1:2] and n.split(".")[1] in watched]
+    cycles = [cycle for cycle in map(cycle_from, starts) if cycle]
+    assert cycles == [], " -> ".join(cycles[0])
+
+
+def test_help_imports_neither_the_domain_nor_the_heavy_libraries() -> None:
+    # helplinekit --help builds the plugin manager (plugins may add commands), so what the
+    # built-in plugins import at their top is paid on every command.
+    import subprocess
+
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['helplinekit', '--help']\n"
+        "try:\n    runpy.run_module('helplinekit', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stderr.split())
+    assert "Usage: helplinekit" in done.stdout
+    heavy = {"sqlalchemy", "fastapi", "babel", "cookiecutter", "pycountry", "jinja2"}
+    ours = {"helplinekit.domain", "helplinekit.i18n", "helplinekit.db", "helplinekit.services"}
+    assert loaded & (heavy | ours) == set()

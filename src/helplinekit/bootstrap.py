@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from helplinekit.db.uow import Database
     from helplinekit.registry import Registries
     from helplinekit.security.crypto import FieldCipher, KeyWrapper
+    from helplinekit.security.policy import Policy
     from helplinekit.services.context import ServiceContext
 
 __all__ = [
@@ -172,17 +173,14 @@ def _registries(pm: pluggy.PluginManager, helpline: HelplineConfig) -> Registrie
     return registries
 
 
-def _policy(helpline: HelplineConfig) -> Any:
-    """The access policy of ``[policy]``; ``[retention]`` is checked on the way."""
+def _policy(helpline: HelplineConfig) -> Policy:
+    """The access policy of ``[policy]`` (``[retention]`` was checked when it was loaded)."""
     from helplinekit.security.policy import Policy, PolicyError
-    from helplinekit.services.retention import RetentionConfigError, RetentionRules
 
     try:
-        policy = Policy.from_config(helpline.extra.get("policy"))
-        RetentionRules.from_config(helpline.extra.get("retention"))
-    except (PolicyError, RetentionConfigError) as error:
+        return Policy.from_config(helpline.extra.get("policy"))
+    except PolicyError as error:
         raise StartupError(f"{helpline.path}: {error}") from None
-    return policy
 
 
 def _migrated_engine(url: str, wrapper: KeyWrapper) -> Engine:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +105,14 @@ def get_plugin_manager(
 def _enable_tracing(pm: pluggy.PluginManager) -> None:
     # Domain objects keep survivor content out of repr (attrs repr=False), so a trace shows
     # ids and names only; that is what makes this safe to switch on in production.
-    def before(hook_name: str, hook_impls: list[Any], kwargs: dict[str, Any]) -> None:
+    def before(hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
         plugins = ", ".join(pm.get_name(impl.plugin) or "?" for impl in hook_impls)
         arguments = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
         print(f"[helplinekit] {hook_name}({arguments}) -> [{plugins}]", file=sys.stderr)
 
-    def after(outcome: Any, hook_name: str, hook_impls: list[Any], kwargs: dict[str, Any]) -> None:
+    def after(
+        outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> None:
         exception = outcome.exception
         if exception is not None:
             print(f"[helplinekit] {hook_name} raised {type(exception).__name__}", file=sys.stderr)
@@ -132,7 +134,7 @@ def load_local_plugins(pm: pluggy.PluginManager, folder: Path) -> list[str]:
     """
     import importlib.util
 
-    names = []
+    names: list[str] = []
     if not folder.is_dir():
         return names
     for path in sorted(folder.glob("*.py")):

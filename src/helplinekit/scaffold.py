@@ -37,8 +37,9 @@ def generate_into(
         complete (the caller has checked it holds no data); otherwise refuse.
     :raises GenerationFailed: saying why, with nothing written to ``target``.
     """
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.main import cookiecutter
+    # cookiecutter ships no type information (no py.typed, no stubs).
+    from cookiecutter.exceptions import CookiecutterException  # type: ignore[import-untyped]
+    from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
 
     with tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=target.parent) as tmp:
         scratch = Path(tmp)

@@ -19,7 +19,6 @@ from typing import Any
 
 import click
 
-from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 from helplinekit.plugins import DISABLE_ENV
 
 __all__ = ["KINDS", "new_plugin", "plugin_context", "template_dir"]
@@ -125,6 +124,8 @@ def check_language(
     from babel import Locale, UnknownLocaleError
     from babel.core import get_global
     from babel.messages.plurals import get_plural
+
+    from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 
     tag = _normalise_tag(tag_value)
     if not LANGUAGE_TAG_RE.match(tag):

@@ -418,7 +418,8 @@ class _Reader:
         table = self.table(raw, "keys", {"provider", "path"}, required=False)
         provider = self.string(table, "keys", "provider", "local.keyfile")
         settings = {k: v for k, v in table.items() if k != "provider"}
-        helpline_table = raw.get("helpline") if isinstance(raw.get("helpline"), dict) else {}
+        given = raw.get("helpline")
+        helpline_table: Mapping[str, Any] = given if isinstance(given, dict) else {}
         if "path" not in settings and helpline_table.get("id"):
             # The key file is named after the deployment, not its folder's name.
             settings["deployment_id"] = helpline_table["id"]

@@ -9,18 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from helplinekit import hookimpl
-from helplinekit.contracts.messages import ENGLISH_MESSAGES
 from helplinekit.hookspecs import Register
 
 if TYPE_CHECKING:
     from helplinekit.contracts.language import LanguagePack
 
-#: The survivor message templates in English, the source every pack translates.
-MESSAGES = ENGLISH_MESSAGES
-
 
 def build() -> LanguagePack:
+    """English: its message templates are the source texts, in contracts.messages."""
+    # Imported here, not at the top: the plugin manager registers this module whenever it
+    # is built (even for ``helplinekit --help``), and the contracts bring in the domain.
     from helplinekit.contracts.language import LanguagePack
+    from helplinekit.contracts.messages import ENGLISH_MESSAGES
 
     return LanguagePack(
         tag="en",
@@ -28,7 +28,7 @@ def build() -> LanguagePack:
         native_name="English",
         script="Latn",
         rtl=False,
-        messages=MESSAGES,
+        messages=ENGLISH_MESSAGES,
         locale_dir=None,
         reviewed=True,
     )

@@ -148,7 +148,8 @@ class WebFormChannel:
         check_form_token(self._secret, token, max_age=self.token_max_age)
 
     def parse(self, request: InboundRequest) -> Sequence[ParsedEvent]:
-        from helplinekit.domain.urns import URN, InvalidURN, parse_urn
+        from helplinekit.domain.errors import InvalidURN
+        from helplinekit.domain.urns import URN, parse_urn
 
         form = self._form(request)
         unknown = sorted(set(form) - _FORM_FIELDS)

@@ -6,10 +6,8 @@ its new module (see :data:`helplinekit.plugins.DEFAULT_PLUGINS`).
 
 from __future__ import annotations
 
-from helplinekit.default_plugins.english import (
-    MESSAGES,
-    build,
-)
+from helplinekit.contracts.messages import ENGLISH_MESSAGES as MESSAGES
+from helplinekit.default_plugins.english import build
 
 __all__ = [
     "MESSAGES",
