@@ -249,7 +249,7 @@ def assert_jurisdiction_conforms(
 
 def core_catalog_template() -> Path:
     """The message catalog template (``.pot``) extracted from helplinekit's code."""
-    from helplinekit.i18n import TEMPLATE_PATH
+    from helplinekit.i18n.runtime import TEMPLATE_PATH
 
     return TEMPLATE_PATH
 
@@ -260,7 +260,7 @@ def check_language_pack(pack: LanguagePack, *, template: Path | None = None) -> 
     The checks live in :func:`helplinekit.i18n.check_pack`, which ``helplinekit
     translations check`` runs too, so a test and the command always agree.
     """
-    from helplinekit.i18n import check_pack
+    from helplinekit.i18n.check import check_pack
 
     report = check_pack(pack, template=template or core_catalog_template())
     return [problem.text for problem in report.problems]
