@@ -82,7 +82,10 @@ _RULES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
         ("legal", "counselling"),
     ),
 )
-_COMPILED = [(re.compile(rf"\b(?:{p})", re.I), *rest) for p, *rest in _RULES]
+_COMPILED = [
+    (re.compile(rf"\b(?:{pattern})", re.I), level, reason, categories, specialisms)
+    for pattern, level, reason, categories, specialisms in _RULES
+]
 
 
 @hookimpl
@@ -90,7 +93,7 @@ def assess_risk(case: Case, message: Message) -> list[RiskSignal]:
     from helplinekit.contracts.triage import RiskSignal
     from helplinekit.domain import RiskLevel, Specialism
 
-    signals = []
+    signals: list[RiskSignal] = []
     for pattern, level, reason, categories, specialisms in _COMPILED:
         if pattern.search(message.body):
             signals.append(
