@@ -105,3 +105,23 @@ def test_unknown_command_and_option_are_usage_errors(plugin_manager) -> None:
     assert result.exit_code == 2 and "No such command 'pluginz'" in result.output
     result = CliRunner().invoke(build_cli(plugin_manager), ["plugins", "--jsn"])
     assert result.exit_code == 2 and "--jsn" in result.output
+
+
+def test_config_check_refuses_bad_web_and_retention_values(
+    plugin_manager, deployment: Path
+) -> None:
+    # 'serve' and the retention run refuse these; 'config check' said OK to them before.
+    config = deployment / "helpline.toml"
+    text = config.read_text()
+    for table, line, named in (
+        ("retention", 'closed_case_days = "a year"', "'a year'"),
+        ("web", "session_idle_minutes = 0", "0 is not a whole number of minutes"),
+        ("web", 'exit_url = "javascript:alert(1)"', "'javascript:alert(1)'"),
+        ("web", 'rate_limit = "lots"', "'lots'"),
+    ):
+        config.write_text(f"{text}\n[{table}]\n{line}\n")
+        result = run(plugin_manager, "config", "check", "--config", str(config))
+        assert result.exit_code == 1, result.output
+        assert f"key '{table}.{line.split(' ')[0]}'" in result.output
+        assert named in result.output and "e.g." in result.output
+        assert "OK" not in result.output

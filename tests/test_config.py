@@ -132,3 +132,49 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
 def test_missing_required_table(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"the \[languages\] table is missing"):
         load_config(_write(tmp_path, '[helpline]\nname = "x"\ncountry = "KE"\n'))
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "fix"),
+    [
+        ("retention", "closed_case_days", '"a year"', "closed_case_days = 365"),
+        ("retention", "backup_days", "0", "backup_days = 30"),
+        ("web", "session_idle_minutes", "0", "session_idle_minutes = 30"),
+        ("web", "session_idle_minutes", "2000", "session_idle_minutes = 30"),
+        ("web", "exit_url", '"javascript:alert(1)"', "https://en.wikipedia.org"),
+        ("web", "rate_limit", '"lots"', "rate_limit = 10"),
+        ("web", "rate_window_seconds", "-5", "rate_window_seconds = 600"),
+    ],
+)
+def test_web_and_retention_values_are_checked_when_loading(
+    tmp_path: Path, table: str, key: str, value: str, fix: str
+) -> None:
+    # Refused here, so 'config check' refuses what 'serve' and the retention run would.
+    path = _write(tmp_path, f"{VALID}\n[{table}]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert raised.value.key == f"{table}.{key}"
+    assert value.strip('"') in raised.value.problem
+    assert fix in raised.value.fix
+
+
+@pytest.mark.parametrize("table", ["web", "retention"])
+def test_a_misspelt_web_or_retention_setting_is_refused(tmp_path: Path, table: str) -> None:
+    path = _write(tmp_path, f"{VALID}\n[{table}]\nexit_ulr = 3\n")
+    with pytest.raises(ConfigError, match="has an unknown setting 'exit_ulr'") as raised:
+        load_config(path)
+    assert raised.value.key == f"{table}.exit_ulr"
+
+
+def test_web_and_retention_settings_load_typed_with_defaults(tmp_path: Path) -> None:
+    config = load_config(
+        _write(tmp_path, f'{VALID}\n[web]\nexit_url = "/bye"\nrate_limit = 6\n[retention]\n'
+               "closed_case_days = 30\n")
+    )  # fmt: skip
+    assert (config.web.exit_url, config.web.rate_limit, config.web.session_idle_minutes) == (
+        "/bye",
+        6,
+        30,
+    )
+    assert (config.retention.closed_case_days, config.retention.backup_days) == (30, 30)
+    assert config.extra["web"] == {"exit_url": "/bye", "rate_limit": 6}  # still kept as read

@@ -7,6 +7,7 @@ import pytest
 from helplinekit import hookimpl
 from helplinekit.channels.web_form import WebFormChannel
 from helplinekit.registry import RegistrationError, Registries
+from helplinekit.testing import registered_plugin
 
 
 class _Channel(WebFormChannel):
@@ -38,7 +39,9 @@ def test_duplicate_name_names_both_plugins(plugin_manager, register_plugin) -> N
 
 def test_duplicate_of_a_builtin_names_the_builtin(plugin_manager, register_plugin) -> None:
     with register_plugin(_RegistersChannel(WebFormChannel), "copycat"):
-        with pytest.raises(RegistrationError, match="helplinekit.channels.web_form.*copycat"):
+        with pytest.raises(
+            RegistrationError, match="helplinekit.default_plugins.web_form.*copycat"
+        ):
             Registries(plugin_manager)
 
 
@@ -88,4 +91,80 @@ def test_registry_lookup_error_lists_what_is_registered(plugin_manager) -> None:
     registries = Registries(plugin_manager)
     with pytest.raises(KeyError, match=r"No channel named 'twilio.sms'.*web.form"):
         registries.channels.get("twilio.sms")
-    assert registries.channels.plugin_of("web.form") == "helplinekit.channels.web_form"
+    assert registries.channels.plugin_of("web.form") == "helplinekit.default_plugins.web_form"
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("web.form", True),
+        ("twilio.sms", True),
+        ("phone", True),  # a call staff log by hand: the core's own, not a plugin's
+        ("in_person", True),
+        ("sms", False),  # accepted before: a channel name without its plugin's namespace
+        ("whatsapp", False),
+        ("Web.Form", False),
+        ("acme." + "x" * 60, False),
+    ],
+)
+def test_a_message_or_contact_comes_in_on_a_namespaced_channel(name: str, accepted: bool) -> None:
+    from helplinekit.domain._validation import channel_name
+    from helplinekit.domain.errors import InvalidValue
+
+    class Where:
+        pass
+
+    attribute = type("Attribute", (), {"name": "channel"})()
+    if accepted:
+        channel_name(Where(), attribute, name)
+    else:
+        with pytest.raises(InvalidValue, match="namespaced"):
+            channel_name(Where(), attribute, name)
+
+
+def test_every_built_in_and_test_channel_is_namespaced(
+    plugin_manager, fixture_plugins_path
+) -> None:
+    import importlib.util
+
+    from helplinekit.domain.names import CHANNEL_NAME_RE, is_plugin_channel_name
+
+    spec = importlib.util.spec_from_file_location(
+        "fixture_channel", fixture_plugins_path / "fixture_channel.py"
+    )
+    assert spec is not None and spec.loader is not None
+    fixture = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixture)
+    with registered_plugin(plugin_manager, fixture, "fixture_channel"):
+        names = Registries(plugin_manager).channels.names()
+    assert "web.form" in names and len(names) >= 2
+    assert all(is_plugin_channel_name(n) and CHANNEL_NAME_RE.match(n) for n in names)
+
+
+def test_a_channel_named_without_a_namespace_is_refused(plugin_manager, register_plugin) -> None:
+    class Bare(WebFormChannel):
+        name = "sms"
+
+    with register_plugin(_RegistersChannel(Bare), "bare"):
+        with pytest.raises(RegistrationError, match="registered a channel named 'sms'"):
+            Registries(plugin_manager)
+
+
+@pytest.mark.parametrize(
+    ("hook", "item", "expected"),
+    [
+        ("register_taxonomy", "NCII", "TaxonomyCode"),
+        ("register_languages", "ur", "LanguagePack"),
+        ("register_jurisdictions", "kenya.ke", "Jurisdiction"),
+        ("register_referral_partners", "intl.x", "ReferralPartner"),
+    ],
+)
+def test_each_registry_refuses_the_wrong_type_naming_the_hook(
+    plugin_manager, register_plugin, hook: str, item: str, expected: str
+) -> None:
+    plugin = type("Wrong", (), {hook: hookimpl(lambda self, register, **_: register(item))})()
+    with register_plugin(plugin, "wrong"):
+        with pytest.raises(
+            RegistrationError, match=f"'wrong' passed str to {hook}; expected a {expected}"
+        ):
+            Registries(plugin_manager)

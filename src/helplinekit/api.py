@@ -17,12 +17,13 @@ installed, the keys are missing, or the keys do not match the data already store
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from helplinekit.config import HelplineConfig, load_config
+from helplinekit.bootstrap import StartupError, open_context
+from helplinekit.config import HelplineConfig
 
 if TYPE_CHECKING:
     import pluggy
@@ -39,32 +40,6 @@ if TYPE_CHECKING:
     from helplinekit.services.worker import WorkReport
 
 __all__ = ["Helpline", "StartupError"]
-
-
-class StartupError(Exception):
-    """The helpline cannot start; the message lists every problem and its fix."""
-
-
-def _derived_channel_settings(
-    name: str, settings: Mapping[str, Any], index_key: bytes
-) -> dict[str, Any]:
-    from helplinekit.security.blind_index import derive_key
-
-    merged = dict(settings)
-    if name == "web.form":
-        # The form-token secret is derived from the deployment's keys: never in the config.
-        merged.setdefault("token_secret", derive_key(index_key, "web-form-token:v1"))
-    return merged
-
-
-#: Keys the public web pages use, each derived from the blind-index key for one purpose.
-WEB_KEY_PURPOSES = ("case-code:v1", "rate-limit:v1", "console-csrf:v1", "console-device:v1")
-
-
-def _derived_web_keys(index_key: bytes) -> dict[str, bytes]:
-    from helplinekit.security.blind_index import derive_key
-
-    return {purpose: derive_key(index_key, purpose) for purpose in WEB_KEY_PURPOSES}
 
 
 class Helpline:
@@ -96,96 +71,8 @@ class Helpline:
         :param database_url: overrides ``[database] url`` (tests point it elsewhere).
         :raises StartupError: listing every problem found.
         """
-        from helplinekit.contracts.keys import KeyUnavailable
-        from helplinekit.db import migrate
-        from helplinekit.db.engine import refresh_statistics
-        from helplinekit.db.uow import Database
-        from helplinekit.plugins import get_plugin_manager
-        from helplinekit.registry import Registries
-        from helplinekit.security.audit import AuditKeySource
-        from helplinekit.security.blind_index import BlindIndex, MessageIdHasher
-        from helplinekit.security.crypto import AesGcmCipher, KeyWrapper
-        from helplinekit.security.policy import Policy, PolicyError
-        from helplinekit.services.context import ServiceContext, utc_now
-
-        helpline = config if isinstance(config, HelplineConfig) else load_config(config)
-        from helplinekit.partners.directory import DirectoryError
-        from helplinekit.plugins import load_local_plugins
-
-        pm = pm or get_plugin_manager()
-        load_local_plugins(pm, helpline.directory / "plugins")
-        try:
-            registries = Registries(pm, helpline)
-        except DirectoryError as error:
-            raise StartupError(str(error)) from None
-        problems = helpline.check_against(registries)
-        if problems:
-            raise StartupError("\n".join(problems))
-        from helplinekit.services.retention import RetentionConfigError, RetentionRules
-
-        try:
-            policy = Policy.from_config(helpline.extra.get("policy"))
-            RetentionRules.from_config(helpline.extra.get("retention"))
-        except (PolicyError, RetentionConfigError) as error:
-            raise StartupError(f"{helpline.path}: {error}") from None
-
-        provider_class = registries.key_providers.get(helpline.keys.provider)
-        provider = provider_class(helpline.keys.settings, helpline.directory)
-        try:
-            provider.key_encryption_key()
-            index_key = provider.blind_index_key()
-            audit_key = AuditKeySource(provider)
-        except KeyUnavailable as error:
-            raise StartupError(f"The helpline cannot start without its keys: {error}") from None
-
-        url = database_url or helpline.database_url
-        engine = _connect(url)
-        if engine.dialect.name == "sqlite":
-            # The key-encryption key is checked before migrating: a refused start-up (a wrong
-            # key file) must not write to the database, not even a schema upgrade.
-            try:
-                _check_kek_before_migrating(engine, KeyWrapper(provider))
-            except StartupError:
-                engine.dispose()
-                raise
-            migrate.upgrade(engine)
-            refresh_statistics(engine)
-        elif migrate.current_revision(engine) != migrate.head_revision():
-            engine.dispose()
-            raise StartupError(
-                "The database schema is not up to date; run 'helplinekit db upgrade' first."
-            )
-        database = Database(
-            url,
-            engine=engine,
-            wrapper=KeyWrapper(provider),
-            cipher=cipher or AesGcmCipher(),
-            index=BlindIndex.from_index_key(index_key),
-            message_ids=MessageIdHasher.from_index_key(index_key),
-            audit_key=audit_key,
-        )
-        try:
-            _check_keys_match(database)
-            warnings = _check_audit_key(database)
-        except StartupError:
-            database.dispose()
-            raise
-        channels = {
-            name: registries.channels.get(name)(
-                _derived_channel_settings(name, helpline.channels.settings.get(name, {}), index_key)
-            )
-            for name in helpline.channels.enabled
-        }
-        context = ServiceContext(
-            config=helpline,
-            pm=pm,
-            registries=registries,
-            database=database,
-            policy=policy,
-            channels=channels,
-            clock=clock or utc_now,
-            key_provider=provider,
-            web_keys=_derived_web_keys(index_key),
+        context, warnings = open_context(
+            config, pm=pm, cipher=cipher, clock=clock, database_url=database_url
         )
         opened = cls(context)
         opened.warnings.extend(warnings)
@@ -397,126 +284,3 @@ class Helpline:
             bound.__doc__ = function.__doc__
             return bound
         raise AttributeError(name)
-
-
-def _check_wrapped_key(
-    wrapper: Any, owner_kind: str, owner_id: Any, kek_version: int, blob: bytes
-) -> None:
-    """Refuse to start unless the key-encryption key unwraps this stored data key."""
-    from helplinekit.contracts.keys import KeyUnavailable
-    from helplinekit.security.crypto import DecryptionError, WrappedKey
-
-    try:
-        wrapper.check_key(owner_kind, owner_id, WrappedKey(kek_version, blob))
-    except KeyUnavailable as error:
-        raise StartupError(f"The keys cannot open this database: {error}") from None
-    except DecryptionError:
-        raise StartupError(
-            "The key-encryption key does not match the data in this database. Restore the "
-            "key file this database was created with (from your key backup); a new key "
-            "cannot read the existing data."
-        ) from None
-
-
-def _check_kek_before_migrating(engine: Any, wrapper: Any) -> None:
-    """On a database that already holds data keys, check the KEK without writing anything.
-
-    Reads only the columns ``data_keys`` has had since the first migration, so it works on a
-    schema that is not yet up to date.
-    """
-    from sqlalchemy import inspect, select
-
-    from helplinekit.db.engine import READ_ONLY
-    from helplinekit.db.models import DataKeyRow
-
-    reader = engine.execution_options(**{READ_ONLY: True})
-    if DataKeyRow.__tablename__ not in inspect(reader).get_table_names():
-        return
-    table = DataKeyRow.__table__
-    statement = select(table.c.id, table.c.owner_kind, table.c.kek_version, table.c.wrapped)
-    with reader.connect() as connection:
-        row = connection.execute(statement.limit(1)).first()
-    if row is not None:
-        _check_wrapped_key(wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
-
-
-def _check_audit_key(database: Any) -> list[str]:
-    """Refuse to start when the log is keyed and the audit key is gone; warn otherwise.
-
-    A missing audit key on a log that was never keyed is a warning, not a refusal: existing
-    deployments keep working, only hash-chained, until ``keys add-audit-key`` is run.
-    """
-    import logging
-
-    from helplinekit.contracts.keys import KeyUnavailable
-    from helplinekit.services.audit_trail import audit_key_status
-
-    try:
-        warning = audit_key_status(database).warning
-    except KeyUnavailable as error:
-        raise StartupError(f"The keys cannot open this database: {error}") from None
-    if warning is None:
-        return []
-    logging.getLogger("helplinekit").warning("%s", warning)
-    return [warning]
-
-
-def _connect(url: str) -> Any:
-    """An engine that has reached its database, or a StartupError saying why not."""
-    from sqlalchemy.exc import OperationalError
-
-    from helplinekit.db.engine import make_engine
-
-    try:
-        engine = make_engine(url)
-    except ModuleNotFoundError as error:
-        raise StartupError(
-            f"The database driver {error.name!r} is not installed; for PostgreSQL run "
-            "pip install 'helplinekit[postgresql]'."
-        ) from None
-    try:
-        with engine.connect():
-            pass
-    except OperationalError as error:
-        engine.dispose()
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unknown reason"
-        raise StartupError(
-            f"Cannot reach the database in [database] url ({reason}). Check that the server "
-            "runs and the database exists, or fix the URL."
-        ) from None
-    if engine.dialect.name == "sqlite":
-        # The file holds ciphertext, but its metadata (how many cases, when) is still
-        # nobody else's business: readable by the helpline's user only.
-        from pathlib import Path
-
-        from sqlalchemy.engine import make_url
-
-        path = make_url(url).database
-        if path and path != ":memory:":
-            for suffix in ("", "-wal", "-shm"):
-                file = Path(path + suffix)
-                if file.exists():
-                    file.chmod(0o600)
-    return engine
-
-
-def _check_keys_match(database: Any) -> None:
-    """Refuse to start when the keys cannot read the data already stored."""
-    from sqlalchemy import select
-
-    from helplinekit.db.models import CallerIndexRow, DataKeyRow
-
-    with database.uow(read_only=True) as uow:
-        row = uow.session.scalars(select(DataKeyRow).limit(1)).first()
-        if row is None:
-            return  # nothing stored yet: these keys will be the ones
-        _check_wrapped_key(database.wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
-        indexed = uow.session.scalars(select(CallerIndexRow).limit(1)).first()
-        if indexed is not None:
-            caller = uow.callers.get(indexed.caller_id)
-            values = {database.index.of_urn(urn) for urn in caller.contact_points}
-            if indexed.value not in values:
-                raise StartupError(
-                    "The blind-index key does not match this database: returning callers would "
-                    "not be recognised. Restore the key file this database was created with."
-                )

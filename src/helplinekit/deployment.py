@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
+
+from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 if TYPE_CHECKING:
     import pluggy
@@ -37,7 +38,6 @@ __all__ = [
 # Characters both CommonMark and Python-Markdown unescape after a backslash; & and < become
 # entities so no HTML can be formed.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
@@ -135,7 +135,7 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
         )
     for tag in request.languages:
         language = tag.split("-")[0]
-        known = _TAG.match(tag) and (
+        known = LANGUAGE_TAG_RE.match(tag) and (
             pycountry.languages.get(alpha_2=language) or pycountry.languages.get(alpha_3=language)
         )
         if not known:
@@ -280,29 +280,24 @@ def generate_deployment(
     target = target.absolute()
     check_target(target, force=force)
     context = build_context(request, pm, registries)
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.main import cookiecutter
+    from helplinekit.scaffold import GenerationFailed, generate_into
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".helplinekit-init-", dir=target.parent) as scratch:
-        try:
-            generated = Path(
-                cookiecutter(
-                    str(template_dir("helpline")),
-                    no_input=True,
-                    extra_context=context,
-                    output_dir=scratch,
-                    accept_hooks=True,
-                )
-            )
-        except (CookiecutterException, SystemExit, OSError) as error:
-            raise InitError(f"The deployment could not be generated: {error}") from None
-        plugins_folder = generated / "plugins"
+
+    def add_local_plugins(generated: Path) -> None:
         for source in request.local_plugins:
-            shutil.copy2(source, plugins_folder / source.name)
-        if target.exists():
-            # --force on a folder without data: swap it out only once the new one is complete.
-            old = Path(scratch) / "replaced"
-            target.rename(old)
-        generated.rename(target)
+            shutil.copy2(source, generated / "plugins" / source.name)
+
+    try:
+        # --force on a folder without data: it is swapped out only once the new one is complete.
+        generate_into(
+            template_dir("helpline"),
+            context,
+            target,
+            scratch_prefix=".helplinekit-init-",
+            finish=add_local_plugins,
+            replace=True,
+        )
+    except GenerationFailed as error:
+        raise InitError(f"The deployment could not be generated: {error}") from None
     return target

@@ -1,9 +1,10 @@
 """The plugin manager factory.
 
 Built-in channels, languages, laws and key providers are plugins registered exactly as a
-third-party plugin is: their modules are listed in :data:`DEFAULT_PLUGINS`, and overridable
-defaults are marked ``@hookimpl(trylast=True)``. Nothing is built at import time: call
-:func:`get_plugin_manager`.
+third-party plugin is: their modules (in :mod:`helplinekit.default_plugins`, and the key
+file provider in :mod:`helplinekit.security.keyfile`) are listed in :data:`DEFAULT_PLUGINS`,
+and overridable defaults are marked ``@hookimpl(trylast=True)``. Nothing is built at
+import time: call :func:`get_plugin_manager`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,27 @@ __all__ = [
 
 #: The built-in plugins, by module path; registered under that same name.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "helplinekit.laws.taxonomy",
-    "helplinekit.laws.baseline",
-    "helplinekit.languages.english",
-    "helplinekit.channels.web_form",
-    "helplinekit.partners.international",
+    "helplinekit.default_plugins.taxonomy",
+    "helplinekit.default_plugins.baseline",
+    "helplinekit.default_plugins.english",
+    "helplinekit.default_plugins.web_form",
+    "helplinekit.default_plugins.international",
     "helplinekit.security.keyfile",
-    "helplinekit.triage.keywords",
-    "helplinekit.triage.default_router",
+    "helplinekit.default_plugins.keywords",
+    "helplinekit.default_plugins.default_router",
 )
+
+#: The names the built-ins had before they moved into ``default_plugins``; a deployment's
+#: ``HELPLINEKIT_DISABLE_PLUGINS`` written with them keeps working.
+FORMER_NAMES: dict[str, str] = {
+    "helplinekit.laws.taxonomy": "helplinekit.default_plugins.taxonomy",
+    "helplinekit.laws.baseline": "helplinekit.default_plugins.baseline",
+    "helplinekit.languages.english": "helplinekit.default_plugins.english",
+    "helplinekit.channels.web_form": "helplinekit.default_plugins.web_form",
+    "helplinekit.partners.international": "helplinekit.default_plugins.international",
+    "helplinekit.triage.keywords": "helplinekit.default_plugins.keywords",
+    "helplinekit.triage.default_router": "helplinekit.default_plugins.default_router",
+}
 
 #: Comma-separated plugin names (module paths for built-ins, entry-point names otherwise)
 #: that must not be loaded.
@@ -51,7 +64,8 @@ TRACE_ENV = "HELPLINEKIT_TRACE_PLUGINS"
 def disabled_plugin_names(environ: dict[str, str] | None = None) -> frozenset[str]:
     """The plugin names listed in ``HELPLINEKIT_DISABLE_PLUGINS``."""
     raw = (environ if environ is not None else os.environ).get(DISABLE_ENV, "")
-    return frozenset(name.strip() for name in raw.split(",") if name.strip())
+    names = (name.strip() for name in raw.split(","))
+    return frozenset(FORMER_NAMES.get(name, name) for name in names if name)
 
 
 def get_plugin_manager(
@@ -91,12 +105,14 @@ def get_plugin_manager(
 def _enable_tracing(pm: pluggy.PluginManager) -> None:
     # Domain objects keep survivor content out of repr (attrs repr=False), so a trace shows
     # ids and names only; that is what makes this safe to switch on in production.
-    def before(hook_name: str, hook_impls: list[Any], kwargs: dict[str, Any]) -> None:
+    def before(hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
         plugins = ", ".join(pm.get_name(impl.plugin) or "?" for impl in hook_impls)
         arguments = ", ".join(f"{key}={value!r}" for key, value in kwargs.items())
         print(f"[helplinekit] {hook_name}({arguments}) -> [{plugins}]", file=sys.stderr)
 
-    def after(outcome: Any, hook_name: str, hook_impls: list[Any], kwargs: dict[str, Any]) -> None:
+    def after(
+        outcome: Any, hook_name: str, hook_impls: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> None:
         exception = outcome.exception
         if exception is not None:
             print(f"[helplinekit] {hook_name} raised {type(exception).__name__}", file=sys.stderr)
@@ -118,7 +134,7 @@ def load_local_plugins(pm: pluggy.PluginManager, folder: Path) -> list[str]:
     """
     import importlib.util
 
-    names = []
+    names: list[str] = []
     if not folder.is_dir():
         return names
     for path in sorted(folder.glob("*.py")):

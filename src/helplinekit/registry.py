@@ -6,12 +6,12 @@ plugin, so every item knows where it came from and a duplicate can name both plu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from attrs import frozen
 
+from helplinekit.domain.names import is_namespaced, is_plugin_channel_name
 from helplinekit.plugins import DISABLE_ENV
 
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Registered", "RegistrationError", "Registries", "Registry"]
 
 T = TypeVar("T")
-
-_NAMESPACED = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 
 
 class RegistrationError(Exception):
@@ -107,23 +105,69 @@ def _require(condition: bool, plugin: str, message: str) -> None:
 
 def _namespaced(name: object, plugin: str, kind: str) -> str:
     _require(
-        isinstance(name, str) and bool(_NAMESPACED.match(name)),
+        is_plugin_channel_name(name) if kind == "channel" else is_namespaced(name),
         plugin,
         f"registered a {kind} named {name!r}; {kind} names are namespaced by the plugin, "
-        f"lower case with a dot, e.g. 'acme.sms'.",
+        f"lower case with a dot, e.g. 'acme.sms'"
+        + (", 64 characters at most." if kind == "channel" else "."),
     )
     return name  # type: ignore[return-value]
 
 
-def _check_taxonomy(item: Any, plugin: str) -> str:
+def _instance_of(
+    expected: Callable[[], type], hook: str, name_of: str, *, namespaced: str | None = None
+) -> Callable[[Any, str], str]:
+    """A check: the item is an instance of ``expected()``; its name is ``item.<name_of>``.
+
+    ``expected`` is called at check time, so the contracts are imported only when a plugin
+    registers something. ``namespaced`` names the kind when the name must be namespaced.
+    """
+
+    def check(item: Any, plugin: str) -> str:
+        cls = expected()
+        _require(
+            isinstance(item, cls),
+            plugin,
+            f"passed {type(item).__name__} to {hook}; expected a {cls.__name__}.",
+        )
+        name = getattr(item, name_of)
+        return _namespaced(name, plugin, namespaced) if namespaced else str(name)
+
+    return check
+
+
+def _taxonomy_code() -> type:
     from helplinekit.domain import TaxonomyCode
 
-    _require(
-        isinstance(item, TaxonomyCode),
-        plugin,
-        f"passed {type(item).__name__} to register_taxonomy; expected a TaxonomyCode.",
-    )
-    return item.code
+    return TaxonomyCode
+
+
+def _language_pack() -> type:
+    from helplinekit.contracts.language import LanguagePack
+
+    return LanguagePack
+
+
+def _jurisdiction() -> type:
+    from helplinekit.contracts.jurisdiction import Jurisdiction
+
+    return Jurisdiction
+
+
+def _referral_partner() -> type:
+    from helplinekit.domain import ReferralPartner
+
+    return ReferralPartner
+
+
+_check_taxonomy = _instance_of(_taxonomy_code, "register_taxonomy", "code")
+_check_language = _instance_of(_language_pack, "register_languages", "tag")
+_check_jurisdiction = _instance_of(
+    _jurisdiction, "register_jurisdictions", "key", namespaced="jurisdiction"
+)
+_check_partner = _instance_of(
+    _referral_partner, "register_referral_partners", "key", namespaced="referral partner"
+)
 
 
 def _check_channel(item: Any, plugin: str) -> str:
@@ -155,39 +199,6 @@ def _check_channel(item: Any, plugin: str) -> str:
         f"(see helplinekit.contracts.{Channel.__name__}).",
     )
     return _namespaced(item.name, plugin, "channel")
-
-
-def _check_language(item: Any, plugin: str) -> str:
-    from helplinekit.contracts.language import LanguagePack
-
-    _require(
-        isinstance(item, LanguagePack),
-        plugin,
-        f"passed {type(item).__name__} to register_languages; expected a LanguagePack.",
-    )
-    return item.tag
-
-
-def _check_jurisdiction(item: Any, plugin: str) -> str:
-    from helplinekit.contracts.jurisdiction import Jurisdiction
-
-    _require(
-        isinstance(item, Jurisdiction),
-        plugin,
-        f"passed {type(item).__name__} to register_jurisdictions; expected a Jurisdiction.",
-    )
-    return _namespaced(item.key, plugin, "jurisdiction")
-
-
-def _check_partner(item: Any, plugin: str) -> str:
-    from helplinekit.domain import ReferralPartner
-
-    _require(
-        isinstance(item, ReferralPartner),
-        plugin,
-        f"passed {type(item).__name__} to register_referral_partners; expected a ReferralPartner.",
-    )
-    return _namespaced(item.key, plugin, "referral partner")
 
 
 def _check_key_provider(item: Any, plugin: str) -> str:

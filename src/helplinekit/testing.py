@@ -6,6 +6,10 @@ Fixtures:
   so an installed plugin never changes a core test.
 * ``register_plugin`` — a context manager that registers a throwaway plugin and always
   unregisters it.
+* ``fixture_plugins_path`` — the folder of helplinekit's fixture plugins (a made-up law,
+  two fixture languages, a fixture channel), for tests that copy them into a deployment's
+  ``plugins/`` folder. They live in the source checkout's ``tests/fixture_plugins/``, not
+  in the wheel; set ``HELPLINEKIT_FIXTURE_PLUGINS`` to use another folder.
 
 Conformance checks, one per contract. Each ``check_*`` returns a list of problems (empty
 when the item conforms); each ``assert_*`` fails a test with all of them::
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from helplinekit.registry import Registries
 
 __all__ = [
+    "FIXTURE_PLUGINS_ENV",
     "assert_channel_conforms",
     "assert_jurisdiction_conforms",
     "assert_language_pack_conforms",
@@ -44,6 +49,7 @@ __all__ = [
     "check_language_pack",
     "check_referral_partner",
     "core_catalog_template",
+    "find_fixture_plugins",
     "make_plugin_manager",
     "registered_plugin",
 ]
@@ -87,6 +93,41 @@ def register_plugin(
         return registered_plugin(plugin_manager, plugin, name)
 
     return register
+
+
+#: A folder of fixture plugin files to use instead of the checkout's ``tests/fixture_plugins``.
+FIXTURE_PLUGINS_ENV = "HELPLINEKIT_FIXTURE_PLUGINS"
+
+
+def find_fixture_plugins() -> Path | None:
+    """The fixture plugins' folder: ``$HELPLINEKIT_FIXTURE_PLUGINS``, else the checkout's.
+
+    None when helplinekit is installed from a wheel, which does not carry them.
+    """
+    import os
+
+    explicit = os.environ.get(FIXTURE_PLUGINS_ENV)
+    if explicit:
+        return Path(explicit)
+    # src/helplinekit/testing.py → the checkout's root.
+    in_checkout = Path(__file__).resolve().parents[2] / "tests" / "fixture_plugins"
+    return in_checkout if in_checkout.is_dir() else None
+
+
+@pytest.fixture
+def fixture_plugins_path() -> Path:
+    """The folder of fixture plugins (``fixture_law_ke.py``, ``fixture_language_sw.py``, …).
+
+    Skips the test when helplinekit is not a source checkout and
+    ``HELPLINEKIT_FIXTURE_PLUGINS`` is not set.
+    """
+    folder = find_fixture_plugins()
+    if folder is None:
+        pytest.skip(
+            "The fixture plugins are in helplinekit's source checkout (tests/fixture_plugins); "
+            f"set {FIXTURE_PLUGINS_ENV} to their folder."
+        )
+    return folder
 
 
 def _registries(pm: pluggy.PluginManager | None) -> Registries:
@@ -208,7 +249,7 @@ def assert_jurisdiction_conforms(
 
 def core_catalog_template() -> Path:
     """The message catalog template (``.pot``) extracted from helplinekit's code."""
-    from helplinekit.i18n import TEMPLATE_PATH
+    from helplinekit.i18n.runtime import TEMPLATE_PATH
 
     return TEMPLATE_PATH
 
@@ -219,7 +260,7 @@ def check_language_pack(pack: LanguagePack, *, template: Path | None = None) -> 
     The checks live in :func:`helplinekit.i18n.check_pack`, which ``helplinekit
     translations check`` runs too, so a test and the command always agree.
     """
-    from helplinekit.i18n import check_pack
+    from helplinekit.i18n.check import check_pack
 
     report = check_pack(pack, template=template or core_catalog_template())
     return [problem.text for problem in report.problems]
@@ -241,11 +282,14 @@ def check_channel(channel_class: type) -> list[str]:
         StatusUpdate,
         VerificationFailed,
     )
+    from helplinekit.domain.names import is_plugin_channel_name
 
     problems = []
     name = getattr(channel_class, "name", "")
-    if not re.match(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$", str(name)):
-        problems.append(f"name {name!r} is not namespaced (e.g. 'acme.sms').")
+    if not is_plugin_channel_name(name):
+        problems.append(
+            f"name {name!r} is not namespaced, 64 characters at most (e.g. 'acme.sms')."
+        )
     example = channel_class.example()
     channel = channel_class(example.settings)
     try:

@@ -102,7 +102,10 @@ def test_the_template_holds_every_message_template() -> None:
 def test_english_alone_is_complete(plugin_manager) -> None:
     result = CliRunner().invoke(build_cli(plugin_manager), ["translations", "check"])
     assert result.exit_code == 0, result.output
-    assert "en: English, Latn, left to right; from helplinekit.languages.english" in result.output
+    assert (
+        "en: English, Latn, left to right; from helplinekit.default_plugins.english"
+        in result.output
+    )
     assert "source language" in result.output
     assert "not yet reviewed" not in result.output
     assert result.output.rstrip().endswith("1 language pack complete.")

@@ -271,8 +271,16 @@ def test_a_contact_point_typed_in_never_joins_an_existing_case(web) -> None:
     assert sorted(shown) == [False, True]
 
 
-def test_language_choice_and_right_to_left(deployment, open_helpline, register_plugin) -> None:
-    from helplinekit.testing_plugins import fixture_language_fa
+def test_language_choice_and_right_to_left(
+    deployment, open_helpline, register_plugin, fixture_plugins_path
+) -> None:
+    import importlib.util
+
+    path = fixture_plugins_path / "fixture_language_fa.py"
+    spec = importlib.util.spec_from_file_location("fixture_language_fa", path)
+    assert spec is not None and spec.loader is not None
+    fixture_language_fa = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixture_language_fa)
 
     toml = deployment / "helpline.toml"
     toml.write_text(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from helplinekit.bootstrap import check_against
 from helplinekit.config import load_config
 from helplinekit.partners.directory import load_directory
 from helplinekit.plugins import get_plugin_manager, load_local_plugins
@@ -36,7 +37,7 @@ def test_config_is_valid(config):
 
 
 def test_enabled_channels_languages_and_jurisdiction_are_installed(config, registries):
-    problems = [p for p in config.check_against(registries) if "key provider" not in p]
+    problems = [p for p in check_against(config, registries) if "key provider" not in p]
     assert problems == [], "\n".join(problems)
 
 

@@ -1,1 +1,1 @@
-"""Built-in channel plugins (the web form). Other channels live in ``plugins/``."""
+"""Where the built-in web form lived; it is now in :mod:`helplinekit.default_plugins`."""

@@ -26,12 +26,13 @@ def check(state: object, config_path: str | None) -> None:
 
     Exits with status 1 and one line per problem when something is wrong.
     """
+    from helplinekit.bootstrap import check_against
     from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.security.audit import NO_AUDIT_KEY, provider_audit_key
 
     helpline = state.config(config_path)  # type: ignore[attr-defined]
     registries = state.registries(helpline)  # type: ignore[attr-defined]
-    problems = helpline.check_against(registries)
+    problems = check_against(helpline, registries)
     warnings: list[str] = []
     if helpline.jurisdiction in registries.jurisdictions:
         coverage = registries.jurisdictions.get(helpline.jurisdiction).coverage(

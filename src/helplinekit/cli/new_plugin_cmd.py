@@ -29,8 +29,6 @@ MAX_TEXT = 40
 _MAX_LITERAL_WIDTH = 2 * MAX_TEXT + 4
 MAX_NAMESPACE = 40
 DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
-_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 
 
 def template_dir() -> Path:
@@ -127,8 +125,10 @@ def check_language(
     from babel.core import get_global
     from babel.messages.plurals import get_plural
 
+    from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
+
     tag = _normalise_tag(tag_value)
-    if not _TAG.match(tag):
+    if not LANGUAGE_TAG_RE.match(tag):
         raise click.BadParameter(
             f"{tag_value!r} is not a BCP 47 language tag of the form helplinekit uses: a "
             "language code, optionally a script and a region, e.g. sw, ur, pa-Arab, pt-BR.",
@@ -162,7 +162,7 @@ def check_language(
     usual_script = next((part for part in likely.split("_")[1:] if len(part) == 4), None)
     if script_value is not None:
         script = script_value.strip().title()
-        if not _SCRIPT.match(script) or pycountry.scripts.get(alpha_4=script) is None:
+        if not SCRIPT_RE.match(script) or pycountry.scripts.get(alpha_4=script) is None:
             raise click.BadParameter(
                 f"{script_value!r} is not an ISO 15924 script code; e.g. Latn, Arab, Deva.",
                 param_hint="--script",
@@ -263,39 +263,25 @@ def plugin_context(
 
 def generate(context: dict[str, Any], target: Path) -> Path:
     """Run the template into a scratch folder beside ``target``, then move it into place."""
-    import tempfile
+    from helplinekit.scaffold import GenerationFailed, generate_into
 
-    from cookiecutter.exceptions import CookiecutterException
-    from cookiecutter.main import cookiecutter
-
-    with tempfile.TemporaryDirectory(prefix=".helplinekit-new-plugin-", dir=target.parent) as tmp:
-        scratch = Path(tmp)
-        try:
-            generated = Path(
-                cookiecutter(
-                    str(template_dir()),
-                    no_input=True,
-                    extra_context=context,
-                    output_dir=str(scratch / "out"),
-                    # Ignore the user's ~/.cookiecutterrc and keep replay files out of $HOME.
-                    default_config={
-                        "replay_dir": str(scratch / "replay"),
-                        "cookiecutters_dir": str(scratch / "cache"),
-                    },
-                    accept_hooks=True,
-                )
-            )
-        except CookiecutterException as error:
-            raise click.ClickException(f"The plugin could not be generated: {error}") from None
+    def check_name(generated: Path) -> None:
         if generated.name != target.name:
             raise click.ClickException(
                 f"The template made {generated.name!r} instead of {target.name!r}; this is a "
                 "bug in helplinekit, please report it. Nothing was written."
             )
-        if target.exists():
-            raise click.ClickException(f"{target} appeared meanwhile; nothing was changed.")
-        generated.rename(target)
-    return target
+
+    try:
+        return generate_into(
+            template_dir(),
+            context,
+            target,
+            scratch_prefix=".helplinekit-new-plugin-",
+            finish=check_name,
+        )
+    except GenerationFailed as error:
+        raise click.ClickException(f"The plugin could not be generated: {error}") from None
 
 
 def _shown(path: Path) -> str:

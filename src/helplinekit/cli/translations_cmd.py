@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from helplinekit.i18n import PackReport
+    from helplinekit.i18n.check import PackReport
 
 EXTRACT_HINT = "run `helplinekit translations extract`"
 
@@ -40,7 +40,8 @@ def extract(output: Path | None, check_only: bool) -> None:
     numbers; a template whose strings have not changed is left untouched, so its date does
     not churn.
     """
-    from helplinekit.i18n import TEMPLATE_PATH, stale_template_diff, write_template
+    from helplinekit.i18n.extract import stale_template_diff, write_template
+    from helplinekit.i18n.runtime import TEMPLATE_PATH
 
     path = output or TEMPLATE_PATH
     if check_only:
@@ -75,7 +76,8 @@ def check(state: object, tag: str | None) -> None:
     and placeholders, and packs not yet reviewed by a native speaker. Exits with status 1
     when any pack checked is incomplete.
     """
-    from helplinekit.i18n import SOURCE_LANGUAGE, TEMPLATE_PATH, check_pack
+    from helplinekit.i18n.check import check_pack
+    from helplinekit.i18n.runtime import SOURCE_LANGUAGE, TEMPLATE_PATH
 
     languages = state.registries().languages  # type: ignore[attr-defined]
     if tag is not None and tag not in languages:

@@ -5,43 +5,47 @@ Referral partners are plain values: :class:`helplinekit.domain.ReferralPartner`.
 
 from __future__ import annotations
 
-from helplinekit.contracts.channel import (
-    BASE_CONTACT_SCHEMES,
-    Channel,
-    ChannelError,
-    ChannelEvent,
-    ChannelEventKind,
-    ChannelExample,
-    ChannelReply,
-    DeliveryStatus,
-    InboundMessage,
-    InboundRequest,
-    OutboundMessage,
-    ParsedEvent,
-    SendResult,
-    StatusUpdate,
-    VerificationFailed,
-    contact_schemes,
-)
-from helplinekit.contracts.jurisdiction import (
-    NO_SPECIFIC_PROVISION,
-    Authority,
-    ComplaintTemplate,
-    Confidence,
-    CoverageReport,
-    EmergencyNumber,
-    Fact,
-    Jurisdiction,
-    NoSpecificProvision,
-    Provision,
-    ProvisionFlag,
-    ProvisionRef,
-    Region,
-    RemovalRoute,
-    TimeLimit,
-)
-from helplinekit.contracts.keys import KEY_BYTES, AuditKeyProvider, KeyProvider, KeyUnavailable
-from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from helplinekit.contracts.channel import (
+        BASE_CONTACT_SCHEMES,
+        Channel,
+        ChannelError,
+        ChannelEvent,
+        ChannelEventKind,
+        ChannelExample,
+        ChannelReply,
+        DeliveryStatus,
+        InboundMessage,
+        InboundRequest,
+        OutboundMessage,
+        ParsedEvent,
+        SendResult,
+        StatusUpdate,
+        VerificationFailed,
+        contact_schemes,
+    )
+    from helplinekit.contracts.jurisdiction import (
+        NO_SPECIFIC_PROVISION,
+        Authority,
+        ComplaintTemplate,
+        Confidence,
+        CoverageReport,
+        EmergencyNumber,
+        Fact,
+        Jurisdiction,
+        NoSpecificProvision,
+        Provision,
+        ProvisionFlag,
+        ProvisionRef,
+        Region,
+        RemovalRoute,
+        TimeLimit,
+    )
+    from helplinekit.contracts.keys import KEY_BYTES, AuditKeyProvider, KeyProvider, KeyUnavailable
+    from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
 
 __all__ = [
     "BASE_CONTACT_SCHEMES",
@@ -83,3 +87,54 @@ __all__ = [
     "VerificationFailed",
     "contact_schemes",
 ]
+
+# Each name is imported from its module when first used: a plugin that needs one contract
+# (the web form needs the channel's) does not import every other (a jurisdiction's
+# validators bring in the whole domain), which keeps ``helplinekit --help`` fast.
+_HOMES = {
+    "AuditKeyProvider": "helplinekit.contracts.keys",
+    "Authority": "helplinekit.contracts.jurisdiction",
+    "BASE_CONTACT_SCHEMES": "helplinekit.contracts.channel",
+    "Channel": "helplinekit.contracts.channel",
+    "ChannelError": "helplinekit.contracts.channel",
+    "ChannelEvent": "helplinekit.contracts.channel",
+    "ChannelEventKind": "helplinekit.contracts.channel",
+    "ChannelExample": "helplinekit.contracts.channel",
+    "ChannelReply": "helplinekit.contracts.channel",
+    "ComplaintTemplate": "helplinekit.contracts.jurisdiction",
+    "Confidence": "helplinekit.contracts.jurisdiction",
+    "CoverageReport": "helplinekit.contracts.jurisdiction",
+    "DeliveryStatus": "helplinekit.contracts.channel",
+    "EmergencyNumber": "helplinekit.contracts.jurisdiction",
+    "Fact": "helplinekit.contracts.jurisdiction",
+    "InboundMessage": "helplinekit.contracts.channel",
+    "InboundRequest": "helplinekit.contracts.channel",
+    "Jurisdiction": "helplinekit.contracts.jurisdiction",
+    "KEY_BYTES": "helplinekit.contracts.keys",
+    "KeyProvider": "helplinekit.contracts.keys",
+    "KeyUnavailable": "helplinekit.contracts.keys",
+    "LanguagePack": "helplinekit.contracts.language",
+    "MESSAGE_KEYS": "helplinekit.contracts.language",
+    "NO_SPECIFIC_PROVISION": "helplinekit.contracts.jurisdiction",
+    "NoSpecificProvision": "helplinekit.contracts.jurisdiction",
+    "OutboundMessage": "helplinekit.contracts.channel",
+    "ParsedEvent": "helplinekit.contracts.channel",
+    "Provision": "helplinekit.contracts.jurisdiction",
+    "ProvisionFlag": "helplinekit.contracts.jurisdiction",
+    "ProvisionRef": "helplinekit.contracts.jurisdiction",
+    "RTL_SCRIPTS": "helplinekit.contracts.language",
+    "Region": "helplinekit.contracts.jurisdiction",
+    "RemovalRoute": "helplinekit.contracts.jurisdiction",
+    "SendResult": "helplinekit.contracts.channel",
+    "StatusUpdate": "helplinekit.contracts.channel",
+    "TimeLimit": "helplinekit.contracts.jurisdiction",
+    "VerificationFailed": "helplinekit.contracts.channel",
+    "contact_schemes": "helplinekit.contracts.channel",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'helplinekit.contracts' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -278,6 +278,12 @@ class Channel(Protocol):
         accepts ``tel:``, ``mailto:`` and the schemes its enabled channels declare. Default
         ``()``: a channel that declares nothing adds no scheme. The web form declares ``()``
         on purpose: its ``web:`` URNs name a form submission, not a way to reach anyone.
+
+    ``derived_secrets: ClassVar[Mapping[str, str]]``
+        secrets the core derives from the deployment's keys and adds to the settings, by
+        setting name → purpose, e.g. ``{"token_secret": "web-form-token:v1"}`` (the web form
+        signs its form tokens with it). A secret derived this way is never written in
+        ``helpline.toml``, and each purpose gets a key of its own. Default: none.
     """
 
     name: ClassVar[str]

@@ -15,6 +15,8 @@ from datetime import date
 
 from attrs import field, frozen, validators
 
+from helplinekit.domain.names import COUNTRY_CODE_RE, NAMESPACED_NAME_RE
+
 __all__ = [
     "NO_SPECIFIC_PROVISION",
     "Authority",
@@ -33,9 +35,7 @@ __all__ = [
     "TimeLimit",
 ]
 
-_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 _URL = re.compile(r"^https?://\S+$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class Confidence(enum.StrEnum):
@@ -97,7 +97,7 @@ class Provision:
         fact: source, confidence and review date.
     """
 
-    key: str = field(validator=validators.matches_re(_KEY))
+    key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     act: str
     act_version: str
     section: str
@@ -165,7 +165,7 @@ class Authority:
         fact: source and confidence (a phone number can be [U]).
     """
 
-    key: str = field(validator=validators.matches_re(_KEY))
+    key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     name: str
     how_to_report: str
     fact: Fact
@@ -185,7 +185,7 @@ class RemovalRoute:
         fact: source and confidence.
     """
 
-    key: str = field(validator=validators.matches_re(_KEY))
+    key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     title: str
     steps: str
     fact: Fact
@@ -311,9 +311,11 @@ class Jurisdiction:
         reviewed_on: when the plugin as a whole was last reviewed.
     """
 
-    key: str = field(validator=validators.matches_re(_KEY))
+    key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     name: str
-    country: str | None = field(validator=validators.optional(validators.matches_re(_COUNTRY)))
+    country: str | None = field(
+        validator=validators.optional(validators.matches_re(COUNTRY_CODE_RE))
+    )
     disclaimer: str
     provisions: tuple[Provision, ...] = ()
     mappings: Mapping[str, tuple[ProvisionRef, ...] | NoSpecificProvision] = field(factory=dict)

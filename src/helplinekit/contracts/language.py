@@ -7,12 +7,14 @@ jurisdictions are separate plugins.
 from __future__ import annotations
 
 import gettext
-import re
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
 from attrs import define, field, validators
+
+from helplinekit.contracts.messages import MESSAGE_KEYS
+from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 
 __all__ = [
     "DOMAIN",
@@ -28,19 +30,6 @@ DOMAIN = "helplinekit"
 RTL_SCRIPTS = frozenset(
     {"Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
 )
-
-#: Message templates every language pack provides: the texts the helpline sends to
-#: survivors. ``{reference}``-style fields are filled with :meth:`str.format_map`.
-MESSAGE_KEYS: Mapping[str, str] = {
-    "ack.received": "What the survivor is told when their first message arrives.",
-    "ack.web_form": "Shown after the web form is submitted; gets {case_code}.",
-    "reply.signature": "Appended to replies from staff; gets {helpline_name}.",
-    "notice.privacy": "The short privacy notice shown before a survivor writes.",
-    "notice.emergency": "Where to turn in an emergency; gets {emergency_numbers}.",
-}
-
-_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
-_SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 
 
 @define(frozen=True, eq=False)
@@ -62,10 +51,10 @@ class LanguagePack:
         plural_forms: the gettext ``Plural-Forms`` expression the catalog must use.
     """
 
-    tag: str = field(validator=validators.matches_re(_BCP47))
+    tag: str = field(validator=validators.matches_re(LANGUAGE_TAG_RE))
     english_name: str
     native_name: str
-    script: str = field(validator=validators.matches_re(_SCRIPT))
+    script: str = field(validator=validators.matches_re(SCRIPT_RE))
     rtl: bool
     messages: Mapping[str, str] = field(repr=False)
     locale_dir: Path | None = None
@@ -91,7 +80,7 @@ class LanguagePack:
         path = self.catalog_path
         if path is None:
             return gettext.NullTranslations()
-        from helplinekit.i18n import load_po
+        from helplinekit.i18n.runtime import load_po
 
         return load_po(path, locale=self.tag)
 

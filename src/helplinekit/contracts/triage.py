@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import field, frozen
 
 from helplinekit.domain import RiskLevel, Specialism, Specialist
 
 __all__ = ["Candidate", "RiskSignal"]
+
+
+# Typed converters: ``converter=tuple`` would leave the constructor's parameter as an
+# unsolved ``Iterable[_T_co]`` for the type checker.
+def _codes(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _specialisms(values: Iterable[Specialism]) -> frozenset[Specialism]:
+    return frozenset(values)
 
 
 @frozen
@@ -23,8 +35,8 @@ class RiskSignal:
 
     level: RiskLevel
     reason: str
-    categories: tuple[str, ...] = field(default=(), converter=tuple)
-    specialisms: frozenset[Specialism] = field(factory=frozenset, converter=frozenset)
+    categories: tuple[str, ...] = field(default=(), converter=_codes)
+    specialisms: frozenset[Specialism] = field(factory=frozenset, converter=_specialisms)
 
 
 @frozen

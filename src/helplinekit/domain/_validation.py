@@ -16,16 +16,8 @@ from typing import Any, TypeGuard
 from attrs import Attribute, validators
 
 from helplinekit.domain.errors import InvalidValue, UnsafeCharacter
-from helplinekit.i18n import N_
-
-#: Loose BCP 47 check: a 2–3 letter language, then optional subtags (script, region, variant).
-LANGUAGE_TAG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-#: ISO 3166-1 alpha-2 country code, upper case (e.g. ``PK``).
-COUNTRY_CODE_RE = re.compile(r"^[A-Z]{2}$")
-
-#: Registered channel names are namespaced by plugin (``twilio.sms``, ``web.form``).
-CHANNEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+from helplinekit.domain.markers import N_
+from helplinekit.domain.names import CHANNEL_NAME_RE, COUNTRY_CODE_RE, STORED_LANGUAGE_TAG_RE
 
 is_uuid = validators.instance_of(uuid.UUID)
 optional_uuid = validators.optional(is_uuid)
@@ -83,11 +75,14 @@ def matches(pattern: re.Pattern[str], rule: str) -> Any:
     return check
 
 
-language_tag = matches(LANGUAGE_TAG_RE, "a BCP 47 language tag such as 'ur', 'en' or 'ur-PK'")
+language_tag = matches(
+    STORED_LANGUAGE_TAG_RE, "a BCP 47 language tag such as 'ur', 'en' or 'ur-PK'"
+)
 country_code = matches(COUNTRY_CODE_RE, "an ISO 3166-1 alpha-2 code in upper case, e.g. 'PK'")
 channel_name = matches(
     CHANNEL_NAME_RE,
-    "a registered channel name in lower case, e.g. 'twilio.sms' or 'web.form'",
+    "a registered channel name, namespaced in lower case (e.g. 'twilio.sms' or 'web.form'), "
+    "or 'phone' or 'in_person' for a contact logged by staff",
 )
 
 

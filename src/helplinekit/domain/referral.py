@@ -29,10 +29,12 @@ from helplinekit.domain._validation import (
 )
 from helplinekit.domain.errors import ConsentRequired, InvalidValue
 from helplinekit.domain.lifecycle import ReferralStatus, check_referral_transition
+from helplinekit.domain.names import NAMESPACED_NAME_RE
 from helplinekit.domain.people import Consent, NoteSection
 
 #: Partner keys are namespaced by the plugin or file that defines them: ``intl.stopncii``.
-PARTNER_KEY_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
+#: A referral partner key is a namespaced name (``intl.stopncii``).
+PARTNER_KEY_RE = NAMESPACED_NAME_RE
 #: ISO 3166-1 alpha-2 (``PK``), ISO 3166-2 (``PK-PB``), or ``*`` for worldwide.
 _REGION_RE = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 

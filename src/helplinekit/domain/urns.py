@@ -23,7 +23,7 @@ from attrs import Attribute, field, frozen
 
 from helplinekit.domain._validation import check_contact_text
 from helplinekit.domain.errors import InvalidURN, InvalidValue, UnknownScheme
-from helplinekit.i18n import N_
+from helplinekit.domain.markers import N_
 
 #: Schemes the core understands; plugins may use any other name matching URN_SCHEME_RE.
 KNOWN_URN_SCHEMES: frozenset[str] = frozenset(

@@ -1,1 +1,1 @@
-"""Built-in language plugins (English, the source language)."""
+"""Where the built-in English pack lived; it is now in :mod:`helplinekit.default_plugins`."""

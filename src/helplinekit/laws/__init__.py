@@ -1,1 +1,1 @@
-"""Built-in law plugins: the default taxonomy and the international baseline jurisdiction."""
+"""Where the built-in laws lived; they are now in :mod:`helplinekit.default_plugins`."""

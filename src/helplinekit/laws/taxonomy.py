@@ -1,18 +1,5 @@
-"""Built-in plugin: the default harassment taxonomy of DOMAIN.md.
+"""Moved to :mod:`helplinekit.default_plugins.taxonomy`; this import path keeps working.
 
-Plugins add codes through the same hook; a deployment can disable this plugin only if
-another one registers a complete taxonomy.
+The module holds only hook implementations, which are not re-exported: the built-in plugin
+is registered once, from its new module (see :data:`helplinekit.plugins.DEFAULT_PLUGINS`).
 """
-
-from __future__ import annotations
-
-from helplinekit import hookimpl
-from helplinekit.hookspecs import Register
-
-
-@hookimpl
-def register_taxonomy(register: Register) -> None:
-    from helplinekit.domain.taxonomy import DEFAULT_TAXONOMY
-
-    for code in DEFAULT_TAXONOMY:
-        register(code)

@@ -1,1 +1,2 @@
-"""Built-in referral-partner plugins (international partners)."""
+"""Referral partners: the deployment's own directory (the built-in international partners are
+in :mod:`helplinekit.default_plugins.international`)."""

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from helplinekit.domain import DomainError, ReferralPartner
+from helplinekit.domain.names import LANGUAGE_TAG_RE, NAMESPACED_NAME_RE
 
 FILENAME = "referrals.csv"
 COLUMNS = (
@@ -44,10 +45,8 @@ COLUMNS = (
     "url",
     "last_verified",
 )
-_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 _SERVICE = re.compile(r"^[a-z0-9_]{2,40}$")
 _REGION = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
 class DirectoryError(DomainError):
@@ -91,7 +90,7 @@ def parse_directory(
             )
         values = dict(zip(COLUMNS, (cell.strip() for cell in row), strict=True))
         key = values["key"]
-        if not _KEY.match(key):
+        if not NAMESPACED_NAME_RE.match(key):
             raise fail("key", f"{key!r} is not a namespaced key such as 'pk.legal_aid'.")
         if key in seen:
             raise fail("key", f"{key!r} is already used on line {seen[key]}.")
@@ -112,7 +111,7 @@ def parse_directory(
                 raise fail("regions", f"{region!r} is not an ISO 3166 code (PK, PK-PB) or *.")
         languages = _split(values["languages"])
         for tag in languages:
-            if not _TAG.match(tag):
+            if not LANGUAGE_TAG_RE.match(tag):
                 raise fail("languages", f"{tag!r} is not a BCP 47 tag such as ur or en.")
         url = values["url"] or None
         if url is not None and not url.startswith("https://"):

@@ -1,1 +1,1 @@
-"""Built-in triage plugins: the default router and a keyword risk reader."""
+"""Where the built-in triage plugins lived; they are now in :mod:`helplinekit.default_plugins`."""

@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from helplinekit.cli import build_cli
-from helplinekit.testing_plugins import FIXTURE_DIR
 
 ODD_NAME = 'Women\'s "Safe Online" Helpline {{ 7*7 }} <b>&amp; {% raw %}'
 UNIT_SECTIONS = {"Unit", "Service", "Install", "Timer"}
@@ -99,7 +98,9 @@ COMBINATIONS = {
 
 
 @pytest.mark.parametrize("options", list(COMBINATIONS.values()), ids=list(COMBINATIONS))
-def test_every_combination_generates_a_passing_project(plugin_manager, tmp_path, options) -> None:
+def test_every_combination_generates_a_passing_project(
+    plugin_manager, tmp_path, options, fixture_plugins_path
+) -> None:
     target = tmp_path / "helpline"
     result = run_init(
         plugin_manager,
@@ -107,7 +108,7 @@ def test_every_combination_generates_a_passing_project(plugin_manager, tmp_path,
         "--name",
         ODD_NAME,
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
         *options,
     )
@@ -178,7 +179,9 @@ def test_law_stub_reports_coverage_as_a_warning(plugin_manager, tmp_path) -> Non
     assert "local.br: Incomplete: no mapping for ACCOUNT_COMPROMISE" in outcome.stdout
 
 
-def test_jurisdiction_plugin_is_used_when_installed(plugin_manager, tmp_path) -> None:
+def test_jurisdiction_plugin_is_used_when_installed(
+    plugin_manager, tmp_path, fixture_plugins_path
+) -> None:
     target = tmp_path / "ke"
     run_init(
         plugin_manager,
@@ -190,7 +193,7 @@ def test_jurisdiction_plugin_is_used_when_installed(plugin_manager, tmp_path) ->
         "--languages",
         "en",
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
     )
     assert (
@@ -222,7 +225,7 @@ BROKEN = {
     ("filename", "breaking", "message"), list(BROKEN.values()), ids=list(BROKEN)
 )
 def test_generated_tests_fail_on_a_broken_deployment(
-    plugin_manager, tmp_path, filename, breaking, message
+    plugin_manager, tmp_path, filename, breaking, message, fixture_plugins_path
 ) -> None:
     target = tmp_path / "broken"
     run_init(
@@ -235,7 +238,7 @@ def test_generated_tests_fail_on_a_broken_deployment(
         "--languages",
         "en",
         "--plugins-dir",
-        str(FIXTURE_DIR),
+        str(fixture_plugins_path),
         "--no-input",
     )
     path = target / filename
@@ -335,3 +338,46 @@ def test_the_new_deployment_runs_at_once(plugin_manager, tmp_path, monkeypatch) 
     assert "Opened case HL-" in simulated.output
     assert (target / "helpline.db").exists()
     assert generated_pytest(target).returncode == 0
+
+
+def test_init_ignores_the_users_cookiecutterrc(plugin_manager, tmp_path, monkeypatch) -> None:
+    # Defaults a user might keep for their other projects. Reading them, cookiecutter kept a
+    # replay of the answers (the helpline's name) in the user's home folder; no default
+    # answer of theirs may reach the generated files either.
+    home = tmp_path / "home"
+    home.mkdir()
+    rc = home / ".cookiecutterrc"
+    rc.write_text(
+        "default_context:\n"
+        "  _timezone: Antarctica/Troll\n"
+        "  _name: Someone Else's Helpline\n"
+        f"replay_dir: {home / 'replay'}\n"
+        f"cookiecutters_dir: {home / 'cache'}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    # cookiecutter finds ~/.cookiecutterrc once, when it is imported; the variable it
+    # reads on every run stands in for it here.
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(rc))
+    args = ["--name", "Plain", "--country", "PK", "--languages", "en", "--no-input"]
+    args += ["--deployment-id", "pk-0123abcd"]
+    with_rc = tmp_path / "with-rc"
+    assert run_init(plugin_manager, str(with_rc), *args).exit_code == 0
+    monkeypatch.delenv("COOKIECUTTER_CONFIG")
+    rc.unlink()
+    without_rc = tmp_path / "without-rc"
+    assert run_init(plugin_manager, str(without_rc), *args).exit_code == 0
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    generated = tree(with_rc)
+    assert generated == tree(without_rc)
+    assert not any(b"{{ cookiecutter" in text for text in generated.values())
+    assert b"Antarctica/Troll" not in generated["helpline.toml"]
+    assert not any(b"Someone Else" in text for text in generated.values())
+    assert sorted(p.name for p in home.iterdir()) == []  # no replay, no cache

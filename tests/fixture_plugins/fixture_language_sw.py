@@ -2,7 +2,7 @@
 
 from helplinekit import hookimpl
 from helplinekit.contracts import LanguagePack
-from helplinekit.languages.english import MESSAGES
+from helplinekit.contracts.messages import ENGLISH_MESSAGES as MESSAGES
 
 
 @hookimpl

@@ -12,18 +12,20 @@ import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import field, frozen
 
-if TYPE_CHECKING:
-    from helplinekit.registry import Registries
+from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
+from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 __all__ = [
     "CONFIG_ENV",
     "CONFIG_FILENAME",
     "ConfigError",
     "HelplineConfig",
+    "RetentionSettings",
+    "WebSettings",
     "find_config",
     "load_config",
 ]
@@ -33,7 +35,6 @@ CONFIG_ENV = "HELPLINEKIT_CONFIG"
 
 _SPECIALISMS = ("legal", "digital_security", "counselling")
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
-_TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
 class ConfigError(Exception):
@@ -113,6 +114,8 @@ class HelplineConfig:
         database_url: a SQLAlchemy URL; relative SQLite paths are inside the folder.
         keys: the ``[keys]`` table.
         extra: tables owned by later features, kept as read.
+        web: the ``[web]`` table, checked.
+        retention: the ``[retention]`` table, checked.
     """
 
     path: Path
@@ -123,45 +126,13 @@ class HelplineConfig:
     database_url: str
     keys: KeySettings
     extra: Mapping[str, Any] = field(factory=dict)
+    web: WebSettings = field(factory=WebSettings)
+    retention: RetentionSettings = field(factory=RetentionSettings)
 
     @property
     def directory(self) -> Path:
         """The deployment folder: the one holding ``helpline.toml``."""
         return self.path.parent
-
-    def check_against(self, registries: Registries) -> list[str]:
-        """Problems with this configuration given the installed plugins (empty when fine)."""
-        problems = []
-        for name in self.channels.enabled:
-            if name not in registries.channels:
-                problems.append(
-                    f"{self.path}: channel {name!r} in [channels] enabled is not provided by "
-                    f"any installed plugin (installed: {_known(registries.channels.names())}); "
-                    "install its plugin or remove it."
-                )
-        for tag in self.languages.enabled:
-            if tag not in registries.languages:
-                problems.append(
-                    f"{self.path}: language {tag!r} in [languages] enabled is not provided by "
-                    f"any installed plugin (installed: {_known(registries.languages.names())}); "
-                    "install a language plugin for it or remove it."
-                )
-        if self.jurisdiction not in registries.jurisdictions:
-            problems.append(
-                f"{self.path}: jurisdiction {self.jurisdiction!r} in [jurisdiction] key is not "
-                f"installed (installed: {_known(registries.jurisdictions.names())}); install its "
-                "plugin, or use 'intl.baseline' for international routes only."
-            )
-        if self.keys.provider not in registries.key_providers:
-            problems.append(
-                f"{self.path}: key provider {self.keys.provider!r} in [keys] provider is not "
-                f"installed (installed: {_known(registries.key_providers.names())})."
-            )
-        return problems
-
-
-def _known(names: list[str]) -> str:
-    return ", ".join(sorted(names)) or "none"
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -295,6 +266,13 @@ class _Reader:
             database_url=self.database(raw),
             keys=self.keys(raw),
             extra={key: raw[key] for key in _LATER_TABLES if key in raw},
+            web=read_web(
+                self.table(raw, "web", set(raw.get("web") or ()), required=False), self.error
+            ),
+            retention=read_retention(
+                self.table(raw, "retention", set(raw.get("retention") or ()), required=False),
+                self.error,
+            ),
         )
 
     def opening_hours(self, raw: Mapping[str, Any]) -> dict[str, str]:
@@ -377,7 +355,7 @@ class _Reader:
                 "languages.enabled", "is empty.", 'Enable at least one language, e.g. ["en"].'
             )
         for tag in enabled:
-            if not _TAG.match(tag):
+            if not LANGUAGE_TAG_RE.match(tag):
                 raise self.error(
                     "languages.enabled",
                     f"{tag!r} is not a BCP 47 language tag.",
@@ -440,7 +418,8 @@ class _Reader:
         table = self.table(raw, "keys", {"provider", "path"}, required=False)
         provider = self.string(table, "keys", "provider", "local.keyfile")
         settings = {k: v for k, v in table.items() if k != "provider"}
-        helpline_table = raw.get("helpline") if isinstance(raw.get("helpline"), dict) else {}
+        given = raw.get("helpline")
+        helpline_table: Mapping[str, Any] = given if isinstance(given, dict) else {}
         if "path" not in settings and helpline_table.get("id"):
             # The key file is named after the deployment, not its folder's name.
             settings["deployment_id"] = helpline_table["id"]

@@ -1,7 +1,7 @@
 """Fixture channel for tests: "fixture.sms", speaking the web form's wire format."""
 
 from helplinekit import hookimpl
-from helplinekit.channels.web_form import WebFormChannel
+from helplinekit.default_plugins.web_form import WebFormChannel
 
 
 class FixtureSms(WebFormChannel):
