@@ -47,7 +47,7 @@ def list_(
     import json
 
     from helplinekit.cli.helpers import acting, open_helpline
-    from helplinekit.db.repos.cases import CaseFilters
+    from helplinekit.domain.filters import CaseFilters
     from helplinekit.domain import CaseStatus, RiskLevel
 
     with open_helpline(state, config_path) as helpline:

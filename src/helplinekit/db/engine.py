@@ -101,3 +101,16 @@ def refresh_statistics(engine: Engine) -> bool:
             if present:
                 connection.exec_driver_sql(f"DELETE FROM {table}")
     return True
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """On SQLite, move the write-ahead log into the database and truncate it to 0 bytes.
+
+    True when the checkpoint completed; False when another connection still reads an older
+    snapshot (try again later).
+    """
+    with engine.connect() as connection:
+        # Outside helplinekit's BEGIN IMMEDIATE: a checkpoint cannot run in a transaction.
+        raw = connection.connection.driver_connection
+        busy, _log_frames, _moved = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy == 0)

@@ -229,7 +229,7 @@ class MessageRow(Base):
     body: Mapped[bytes] = encrypted("case")
     attachments: Mapped[bytes] = encrypted("case")
     author_id: Mapped[uuid.UUID | None]
-    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_status: Mapped[str | None] = mapped_column(String(16))  # a DeliveryState
     created_at: Mapped[timestamp]
 
 
@@ -290,7 +290,7 @@ class JobRow(Base):
     kind: Mapped[short_text]
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     message_id: Mapped[uuid.UUID | None]
-    state: Mapped[str] = mapped_column(String(16))  # pending, running, done, failed
+    state: Mapped[str] = mapped_column(String(16))  # a JobState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     run_after: Mapped[timestamp]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -313,7 +313,7 @@ class OutboxRow(Base):
     message_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(64))
     body: Mapped[bytes] = encrypted("case")
-    state: Mapped[str] = mapped_column(String(16))  # pending, sending, sent, failed, held
+    state: Mapped[str] = mapped_column(String(16))  # an OutboxState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[timestamp]
     claimed_by: Mapped[str | None] = mapped_column(String(64))

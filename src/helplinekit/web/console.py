@@ -32,7 +32,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from helplinekit.db.repos.cases import CaseFilters
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.domain import (
     URN,
     AtRiskIdentity,

@@ -109,6 +109,11 @@ class CallerRepository(Repository):
             raise LookupError(f"Caller {caller_id} does not exist.")
         return self._to_domain(row)
 
+    def any_index_entry(self) -> tuple[uuid.UUID, str] | None:
+        """One blind-index entry as (caller id, value), to check the index key at start-up."""
+        row = self.session.scalars(select(CallerIndexRow).limit(1)).first()
+        return None if row is None else (row.caller_id, row.value)
+
     def find_all_by_urn(self, urn: URN) -> list[Caller]:
         """Every caller with this contact point (the same number may belong to several
         callers: staff who could not see the first one open a new one)."""

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from attrs import frozen
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from helplinekit.db.models import (
     DataKeyRow,
@@ -138,6 +138,20 @@ class StaffRepository(Repository):
             _to_domain(row)
             for row in self.session.scalars(select(StaffRow).order_by(StaffRow.email))
         ]
+
+    def exists(self, staff_id: uuid.UUID) -> bool:
+        return self.session.get(StaffRow, staff_id) is not None
+
+    def display_names(self) -> dict[uuid.UUID, str]:
+        """Every staff member's display name, by id."""
+        rows = self.session.execute(select(StaffRow.id, StaffRow.display_name)).all()
+        return {staff_id: name for staff_id, name in rows}
+
+    def set_ui_language(self, staff_id: uuid.UUID, tag: str | None) -> None:
+        """The language the console is shown in for this account (None: the helpline's)."""
+        self.session.execute(
+            update(StaffRow).where(StaffRow.id == staff_id).values(ui_language=tag)
+        )
 
     # -- credentials -------------------------------------------------------------------
 
