@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from helplinekit.db.models import DataKeyRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from helplinekit.security.crypto import DataKey, FieldCipher, KeyWrapper
@@ -33,6 +34,29 @@ class StoredDataKey:
     owner_kind: str
     kek_version: int
     wrapped: bytes
+
+
+def first_stored_key(engine: Engine) -> StoredDataKey | None:
+    """One stored data key, read without a unit of work and without writing anything.
+
+    Reads only the columns ``data_keys`` has had since the first migration, so it works on a
+    schema that is not up to date yet (start-up checks the key file before migrating); None
+    when there is no such table or no key in it.
+    """
+    from sqlalchemy import inspect
+
+    from helplinekit.db.engine import READ_ONLY
+
+    reader = engine.execution_options(**{READ_ONLY: True})
+    if DataKeyRow.__tablename__ not in inspect(reader).get_table_names():
+        return None
+    table = DataKeyRow.__table__
+    statement = select(table.c.id, table.c.owner_kind, table.c.kek_version, table.c.wrapped)
+    with reader.connect() as connection:
+        row = connection.execute(statement.limit(1)).first()
+    if row is None:
+        return None
+    return StoredDataKey(row.id, row.owner_kind, row.kek_version, row.wrapped)
 
 
 class DataKeys:

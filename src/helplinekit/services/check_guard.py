@@ -185,7 +185,7 @@ def _wait_after(wrong_guesses: int) -> timedelta | None:
     if wrong_guesses < WRONG_GUESSES_BEFORE_WAITING:
         return None
     doublings = min(wrong_guesses - WRONG_GUESSES_BEFORE_WAITING, 16)  # 2**16 > any cap
-    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+    return min(FIRST_WAIT * (1 << doublings), LONGEST_WAIT)
 
 
 def _count_refusal(

@@ -112,6 +112,7 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
             case_id=case.id,
             case_reference=case.reference,
         )
+        assert channel is not None  # a reply for a channel not enabled was held above
         try:
             result = channel.send(outbound)
         except Exception as error:  # a crashing channel plugin is a retryable failure

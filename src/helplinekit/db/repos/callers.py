@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -26,7 +27,7 @@ class CallerRepository(Repository):
     def _seal(self, caller_id: uuid.UUID, column: str, value: object) -> bytes:
         return self.keys.seal(OWNER, caller_id, TABLE, column, caller_id, value)
 
-    def _open(self, row: CallerRow, column: str) -> object:
+    def _open(self, row: CallerRow, column: str) -> Any:
         blob = getattr(row, column)
         return None if blob is None else self.keys.open(OWNER, row.id, TABLE, column, row.id, blob)
 

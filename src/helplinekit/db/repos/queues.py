@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from collections.abc import Sequence
 from typing import Any
 
 from attrs import frozen
@@ -79,7 +80,7 @@ def _lease(
     limit: int,
 ) -> list[Any]:
     """Claim up to ``limit`` ready rows for ``worker``: the one place leases are taken."""
-    rows = repository.session.scalars(
+    rows: Sequence[Any] = repository.session.scalars(
         select(table)
         .where(_claimable(table, due_column, now))
         .order_by(due_column, table.id)
@@ -187,7 +188,8 @@ class OutboxRepository(Repository):
         row = self.session.get(OutboxRow, reply_id)
         if row is None:
             raise LookupError(f"Outbox entry {reply_id} does not exist.")
-        return self.keys.open("case", row.case_id, "outbox", "body", row.id, row.body)
+        body: str = self.keys.open("case", row.case_id, "outbox", "body", row.id, row.body)
+        return body
 
     def state(self, reply_id: uuid.UUID) -> OutboxState | None:
         found = self.session.scalar(select(OutboxRow.state).where(OutboxRow.id == reply_id))

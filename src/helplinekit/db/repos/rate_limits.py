@@ -78,4 +78,4 @@ class RateLimitRepository(Repository):
     def prune(self, now: datetime) -> int:
         """Delete every counter past its window; how many."""
         result = self.session.execute(delete(RateLimitRow).where(RateLimitRow.expires_at <= now))
-        return int(result.rowcount or 0)
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's result has a rowcount

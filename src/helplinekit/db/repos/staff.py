@@ -184,7 +184,7 @@ class StaffRepository(Repository):
         result = self.session.execute(
             delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
         )
-        return int(result.rowcount or 0)
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's result has a rowcount
 
     # -- known devices -----------------------------------------------------------------
 
