@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
+from helplinekit.services.survivor_access import normalise_case_code
 from helplinekit.web import create_app
-from helplinekit.web.access import normalise_case_code
 
 pytestmark = pytest.mark.database
 

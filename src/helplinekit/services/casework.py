@@ -15,7 +15,6 @@ from datetime import datetime
 import attrs
 from attrs import frozen
 
-from helplinekit.domain.filters import CaseFilters
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import (
     URN,
@@ -42,6 +41,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import F, service_action

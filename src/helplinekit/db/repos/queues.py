@@ -9,8 +9,8 @@ claimable again once the lease has run out, so nothing is stuck forever.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import frozen
