@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from helplinekit.db.models import AuditRow, CaseAccessRow, RateLimitRow
 from helplinekit.domain import Role
 from helplinekit.services import check_guard
+from helplinekit.services import survivor_access as access
 from helplinekit.services.check_guard import client_network
-from helplinekit.web import access, create_app
+from helplinekit.web import create_app
 
 from .console_kit import add_staff_member, console_client, sign_in
 

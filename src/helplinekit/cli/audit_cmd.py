@@ -86,8 +86,7 @@ def verify_database(database: Database, checkpoint: Checkpoint | None = None) ->
 
     key = database.audit_key.get()
     with database.uow(read_only=True) as uow:
-        if database.dialect == "postgresql":
-            uow.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        uow.read_one_snapshot()
         head = uow.audit.head()
         keyed_from = uow.audit.keyed_from()
         if key is None and keyed_from is not None:

@@ -47,8 +47,8 @@ def list_(
     import json
 
     from helplinekit.cli.helpers import acting, open_helpline
-    from helplinekit.db.repos.cases import CaseFilters
     from helplinekit.domain import CaseStatus, RiskLevel
+    from helplinekit.domain.filters import CaseFilters
 
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)

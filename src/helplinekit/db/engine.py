@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from attrs import frozen
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
 
 #: How long a SQLite writer waits for the lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -101,3 +103,55 @@ def refresh_statistics(engine: Engine) -> bool:
             if present:
                 connection.exec_driver_sql(f"DELETE FROM {table}")
     return True
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """On SQLite, move the write-ahead log into the database and truncate it to 0 bytes.
+
+    True when the checkpoint completed; False when another connection still reads an older
+    snapshot (try again later).
+    """
+    with engine.connect() as connection:
+        # Outside helplinekit's BEGIN IMMEDIATE: a checkpoint cannot run in a transaction.
+        raw = connection.connection.driver_connection
+        if raw is None:  # pragma: no cover - a pooled connection always has its driver's
+            return False
+        busy, _log_frames, _moved = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy == 0)
+
+
+@frozen
+class PostgresAddress:
+    """Where a PostgreSQL database is, as its command-line tools (pg_dump) are told.
+
+    Attributes:
+        host / port: the server (127.0.0.1:5432 when the URL names none).
+        username: the role to connect as, or None for the tools' default.
+        database: the database name.
+    """
+
+    host: str
+    port: int
+    username: str | None
+    database: str
+
+
+def sqlite_path(url: str) -> str:
+    """The file a SQLite URL points at ("" for an in-memory database)."""
+    return make_url(url).database or ""
+
+
+def postgres_address(url: str) -> PostgresAddress:
+    parsed = make_url(url)
+    return PostgresAddress(
+        parsed.host or "127.0.0.1", parsed.port or 5432, parsed.username, parsed.database or ""
+    )
+
+
+def has_tables(url: str) -> bool:
+    """Whether the database at ``url`` holds any table at all."""
+    engine = make_engine(url)
+    try:
+        return bool(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

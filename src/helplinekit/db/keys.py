@@ -7,14 +7,56 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from attrs import frozen
+from sqlalchemy import delete, func, select
 
 from helplinekit.db.models import DataKeyRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from helplinekit.security.crypto import DataKey, FieldCipher, KeyWrapper
+
+
+@frozen
+class StoredDataKey:
+    """A data key as stored: wrapped under a key-encryption key, never in the clear.
+
+    Attributes:
+        id: the caller or case it belongs to.
+        owner_kind: "caller" or "case".
+        kek_version: the key-encryption key it is wrapped with.
+        wrapped: the wrapped key bytes.
+    """
+
+    id: uuid.UUID
+    owner_kind: str
+    kek_version: int
+    wrapped: bytes
+
+
+def first_stored_key(engine: Engine) -> StoredDataKey | None:
+    """One stored data key, read without a unit of work and without writing anything.
+
+    Reads only the columns ``data_keys`` has had since the first migration, so it works on a
+    schema that is not up to date yet (start-up checks the key file before migrating); None
+    when there is no such table or no key in it.
+    """
+    from sqlalchemy import inspect
+
+    from helplinekit.db.engine import READ_ONLY
+
+    reader = engine.execution_options(**{READ_ONLY: True})
+    if DataKeyRow.__tablename__ not in inspect(reader).get_table_names():
+        return None
+    table = DataKeyRow.__table__
+    statement = select(table.c.id, table.c.owner_kind, table.c.kek_version, table.c.wrapped)
+    with reader.connect() as connection:
+        row = connection.execute(statement.limit(1)).first()
+    if row is None:
+        return None
+    return StoredDataKey(row.id, row.owner_kind, row.kek_version, row.wrapped)
 
 
 class DataKeys:
@@ -60,8 +102,45 @@ class DataKeys:
         self._cache.pop(owner_id, None)
         self.session.execute(delete(DataKeyRow).where(DataKeyRow.id == owner_id))
 
-    def any_key(self) -> DataKeyRow | None:
-        return self.session.scalars(select(DataKeyRow).limit(1)).first()
+    def any_key(self) -> StoredDataKey | None:
+        """One stored data key, to check at start-up that the key file can unwrap it."""
+        row = self.session.scalars(select(DataKeyRow).limit(1)).first()
+        if row is None:
+            return None
+        return StoredDataKey(row.id, row.owner_kind, row.kek_version, row.wrapped)
+
+    # -- rotation ------------------------------------------------------------------------
+
+    def count_not_under(self, kek_version: int) -> int:
+        """How many data keys are wrapped with another key-encryption key than this one."""
+        found = self.session.scalar(
+            select(func.count(DataKeyRow.id)).where(DataKeyRow.kek_version != kek_version)
+        )
+        return int(found or 0)
+
+    def rewrap_batch(self, kek_version: int, limit: int) -> int:
+        """Re-wrap up to ``limit`` keys not under ``kek_version`` with it; how many.
+
+        Rows another rotation holds are skipped (``SKIP LOCKED``), so two never collide.
+        """
+        from helplinekit.security.crypto import WrappedKey
+
+        rows = self.session.scalars(
+            select(DataKeyRow)
+            .where(DataKeyRow.kek_version != kek_version)
+            .order_by(DataKeyRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            new = self.wrapper.rewrap(
+                row.owner_kind,
+                row.id,
+                WrappedKey(row.kek_version, row.wrapped),
+                to_version=kek_version,
+            )
+            row.kek_version, row.wrapped = new.kek_version, new.blob
+        return len(rows)
 
     # -- field helpers -------------------------------------------------------------------
 

@@ -20,12 +20,17 @@ from helplinekit.db.repos import (
     CallerRepository,
     CaseRepository,
     ContactRepository,
+    ErasureRepository,
+    GrantRepository,
     JobRepository,
     MessageRepository,
     NoteRepository,
     OutboxRepository,
+    RateLimitRepository,
     ReferralRepository,
     StaffRepository,
+    StaffSessionRepository,
+    SurvivorAccessRepository,
     TaskRepository,
 )
 from helplinekit.db.repos.audit import AuditRepository
@@ -92,6 +97,11 @@ class UnitOfWork:
     jobs: JobRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    staff_sessions: StaffSessionRepository
+    grants: GrantRepository
+    survivor_access: SurvivorAccessRepository
+    rate_limits: RateLimitRepository
+    erasure: ErasureRepository
 
     def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self.database = database
@@ -115,7 +125,22 @@ class UnitOfWork:
         self.jobs = JobRepository(*parts)
         self.outbox = OutboxRepository(*parts)
         self.audit = AuditRepository(*parts, audit_key=db.audit_key)
+        self.staff_sessions = StaffSessionRepository(*parts)
+        self.grants = GrantRepository(*parts)
+        self.survivor_access = SurvivorAccessRepository(*parts)
+        self.rate_limits = RateLimitRepository(*parts)
+        self.erasure = ErasureRepository(*parts)
         return self
+
+    def read_one_snapshot(self) -> None:
+        """Read everything in this unit of work from one snapshot of the database.
+
+        PostgreSQL's default READ COMMITTED sees each statement's own snapshot; this asks
+        for REPEATABLE READ. A SQLite read transaction is one snapshot already. Call it
+        before the first read.
+        """
+        if self.database.dialect == "postgresql":
+            self.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once this unit of work has committed (never if it rolls back)."""

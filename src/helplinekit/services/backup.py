@@ -16,8 +16,7 @@ import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from helplinekit.db.engine import has_tables, postgres_address, sqlite_path
 from helplinekit.domain import DomainError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit_now
@@ -37,7 +36,7 @@ def default_backup_dir(ctx: ServiceContext) -> Path:
 
 
 def _sqlite_path(url: str) -> Path:
-    return Path(make_url(url).database or "")
+    return Path(sqlite_path(url))
 
 
 def create_backup(ctx: ServiceContext, destination: Path | None = None) -> Path:
@@ -96,7 +95,7 @@ def restore_backup(ctx_url: str, backup: Path, *, force: bool = False) -> None:
         os.chmod(temporary, 0o600)
         temporary.replace(target)
         return
-    if not force and _postgres_has_tables(ctx_url):
+    if not force and has_tables(ctx_url):
         raise BackupError(
             "The target PostgreSQL database already holds tables; restore into an empty "
             "database, or pass --force to replace them (their current data will be lost)."
@@ -142,31 +141,18 @@ def prune_backups(ctx: ServiceContext, folder: Path | None = None) -> list[Path]
     return removed
 
 
-def _postgres_has_tables(url: str) -> bool:
-    from sqlalchemy import inspect
-
-    from helplinekit.db.engine import make_engine
-
-    engine = make_engine(url)
-    try:
-        return bool(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-
-
 def _pg_args(url: str) -> list[str]:
-    parsed = make_url(url)
-    args = ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432)]
-    if parsed.username:
-        args += ["-U", parsed.username]
-    return [*args, parsed.database or ""]
+    address = postgres_address(url)
+    args = ["-h", address.host, "-p", str(address.port)]
+    if address.username:
+        args += ["-U", address.username]
+    return [*args, address.database]
 
 
 def _pg_dbname(url: str) -> str:
-    parsed = make_url(url)
-    user = f"user={parsed.username} " if parsed.username else ""
-    host = parsed.host or "127.0.0.1"
-    return f"{user}host={host} port={parsed.port or 5432} dbname={parsed.database}"
+    address = postgres_address(url)
+    user = f"user={address.username} " if address.username else ""
+    return f"{user}host={address.host} port={address.port} dbname={address.database}"
 
 
 def _run(command: list[str]) -> None:

@@ -13,11 +13,10 @@ import uuid
 from datetime import timedelta
 
 import attrs
-from attrs import frozen
-from sqlalchemy import select
 
-from helplinekit.db.models import BreakGlassRow, CaseRow
-from helplinekit.domain import CaseStatus, DomainError
+from helplinekit.db.repos.grants import Grant
+from helplinekit.db.uow import UnitOfWork
+from helplinekit.domain import Case, CaseStatus, DomainError
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
@@ -29,31 +28,21 @@ from helplinekit.services.audit_trail import (
 )
 from helplinekit.services.context import ServiceContext
 
+__all__ = [
+    "DEFAULT_MINUTES",
+    "MAX_MINUTES",
+    "MIN_REASON_CHARS",
+    "Grant",
+    "break_glass",
+    "list_break_glass",
+    "review_break_glass",
+    "reviewers",
+    "with_grants",
+]
+
 DEFAULT_MINUTES = 60
 MAX_MINUTES = 240
 MIN_REASON_CHARS = 15
-
-
-@frozen
-class Grant:
-    """A break-the-glass grant as a supervisor reviews it.
-
-    Attributes:
-        id: the grant.
-        case_reference: the case opened.
-        staff_id: who opened it.
-        reason: why (decrypted for the reviewing supervisor only).
-        created_at / expires_at: when it started and ends.
-        reviewed: whether a supervisor has reviewed it.
-    """
-
-    id: uuid.UUID
-    case_reference: str
-    staff_id: uuid.UUID
-    reason: str = attrs.field(repr=False)
-    created_at: object = None
-    expires_at: object = None
-    reviewed: bool = False
 
 
 def with_grants(ctx: ServiceContext, actor: Actor) -> Actor:
@@ -64,19 +53,12 @@ def with_grants(ctx: ServiceContext, actor: Actor) -> Actor:
     """
     if actor.staff is None:
         return actor
-    from helplinekit.db.models import StaffRow
-
     with ctx.database.uow(read_only=True) as uow:
-        if uow.session.get(StaffRow, actor.staff.id) is None:
+        if not uow.staff.exists(actor.staff.id):
             return attrs.evolve(actor, staff=attrs.evolve(actor.staff, active=False))
         current = uow.staff.get(actor.staff.id)
-        granted = uow.session.scalars(
-            select(BreakGlassRow.case_id).where(
-                BreakGlassRow.staff_id == actor.staff.id,
-                BreakGlassRow.expires_at > ctx.clock(),
-            )
-        ).all()
-    return attrs.evolve(actor, staff=current, grants=frozenset(granted))
+        granted = uow.grants.active_case_ids(actor.staff.id, ctx.clock())
+    return attrs.evolve(actor, staff=current, grants=granted)
 
 
 @service_action(Action.BREAK_GLASS)
@@ -101,25 +83,14 @@ def break_glass(
         raise DomainError(f"Access lasts 1 to {MAX_MINUTES} minutes, not {minutes}.")
     now = ctx.clock()
     with ctx.database.uow() as uow:
-        row = _case_row(uow, case_ref)
-        if row.status == CaseStatus.ERASED:
-            raise DomainError(f"Case {row.reference} was erased: there is nothing left to open.")
-        grant_id = uuid.uuid4()
-        uow.session.add(
-            BreakGlassRow(
-                id=grant_id,
-                case_id=row.id,
-                staff_id=actor.staff.id,
-                reason=uow.keys.seal("case", row.id, "break_glass", "reason", grant_id, reason),
-                created_at=now,
-                expires_at=now + timedelta(minutes=minutes),
-            )
-        )
-        audit(ctx, uow, actor, "case.break_glass", "case", row.id, minutes=minutes)
+        case = _find_case(uow, case_ref)
+        if case.status == CaseStatus.ERASED:
+            raise DomainError(f"Case {case.reference} was erased: there is nothing left to open.")
+        expires_at = now + timedelta(minutes=minutes)
+        grant_id = uow.grants.add(case.id, actor.staff.id, reason, now=now, expires_at=expires_at)
+        audit(ctx, uow, actor, "case.break_glass", "case", case.id, minutes=minutes)
         uow.commit()
-    return Grant(
-        grant_id, row.reference, actor.staff.id, reason, now, now + timedelta(minutes=minutes)
-    )
+    return Grant(grant_id, case.reference, actor.staff.id, reason, now, expires_at)
 
 
 @service_action(Action.BREAK_GLASS_REVIEW)
@@ -129,25 +100,7 @@ def list_break_glass(
     """Grants for supervisors to review, newest first."""
     require_audited(ctx, actor, Action.BREAK_GLASS_REVIEW)
     with ctx.database.uow(read_only=True) as uow:
-        statement = (
-            select(BreakGlassRow, CaseRow.reference)
-            .join(CaseRow, CaseRow.id == BreakGlassRow.case_id)
-            .order_by(BreakGlassRow.created_at.desc())
-        )
-        if unreviewed_only:
-            statement = statement.where(BreakGlassRow.reviewed_at.is_(None))
-        grants = [
-            Grant(
-                row.id,
-                reference,
-                row.staff_id,
-                uow.keys.open("case", row.case_id, "break_glass", "reason", row.id, row.reason),
-                row.created_at,
-                row.expires_at,
-                row.reviewed_at is not None,
-            )
-            for row, reference in uow.session.execute(statement).all()
-        ]
+        grants = uow.grants.for_review(unreviewed_only=unreviewed_only)
     audit_now(ctx, actor, "break_glass.list", None, None, result_count=len(grants))
     return grants
 
@@ -159,7 +112,7 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
         raise AccessDenied(Action.BREAK_GLASS_REVIEW, actor, "a supervisor reviews grants")
     require_audited(ctx, actor, Action.BREAK_GLASS_REVIEW)
     with ctx.database.uow() as uow:
-        row = uow.session.get(BreakGlassRow, grant_id)
+        row = uow.grants.find(grant_id)
         if row is None:
             raise DomainError(f"There is no break-the-glass grant {grant_id}.")
         if row.staff_id == actor.id:
@@ -170,9 +123,9 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
                 actor,
                 "you broke the glass on this case yourself; another supervisor reviews it",
             )
-        if row.reviewed_at is not None:
+        if row.reviewed:
             return
-        row.reviewed_by, row.reviewed_at = actor.id, ctx.clock()
+        uow.grants.mark_reviewed(grant_id, actor.id, ctx.clock())
         audit(ctx, uow, actor, "break_glass.review", "case", row.case_id)
         uow.commit()
 
@@ -193,16 +146,15 @@ def reviewers(ctx: ServiceContext) -> int:
     )
 
 
-def _case_row(uow: object, case_ref: uuid.UUID | str) -> CaseRow:
-    session = uow.session  # type: ignore[attr-defined]
+def _find_case(uow: UnitOfWork, case_ref: uuid.UUID | str) -> Case:
+    case: Case | None = None
     if isinstance(case_ref, uuid.UUID):
-        row = session.get(CaseRow, case_ref)
+        try:
+            case = uow.cases.get(case_ref, with_attributes=False)
+        except LookupError:
+            case = None
     elif CASE_REFERENCE_RE.match(case_ref.strip().upper()):
-        row = session.scalars(
-            select(CaseRow).where(CaseRow.reference == case_ref.strip().upper())
-        ).first()
-    else:
-        row = None
-    if row is None:
+        case = uow.cases.get_by_reference(case_ref.strip().upper(), with_attributes=False)
+    if case is None:
         raise DomainError(f"There is no case {case_ref!r}; check the reference.")
-    return row
+    return case

@@ -15,7 +15,6 @@ from datetime import datetime
 import attrs
 from attrs import frozen
 
-from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import (
     URN,
@@ -42,6 +41,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import F, service_action
@@ -179,7 +179,7 @@ def list_cases(
     scope = ctx.policy.scope(current, Action.CASE_LIST)
     content_scope = ctx.policy.scope(current, Action.CASE_READ_MESSAGES)
     with ctx.database.uow(read_only=True) as uow:
-        cases = uow.cases.list(
+        cases = uow.cases.list_page(
             scope,
             filters,
             limit=limit,

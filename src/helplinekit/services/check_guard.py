@@ -1,6 +1,6 @@
 """Guessing a "check my case" passphrase gets nowhere, and cannot lock the survivor out.
 
-Three counters, each a :class:`~helplinekit.db.models.RateLimitRow` under an HMAC (of the
+Three counters, each a :class:`~helplinekit.db.repos.rate_limits.RateCounter` under an HMAC (of the
 case code's HMAC and the client's network), so no code and no address is stored:
 
 - **Backoff per (code, client)**: the first wrong guesses from one client on one code cost
@@ -38,12 +38,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from attrs import frozen
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from helplinekit.db.models import AuditRow, CaseAccessRow, CaseRow, RateLimitRow
-from helplinekit.db.uow import UnitOfWork
-from helplinekit.domain import CaseStatus
+from helplinekit.db.errors import DuplicateRow
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.audit_trail import audit, audit_now
 from helplinekit.services.context import ServiceContext
@@ -126,36 +122,13 @@ def counter_key(ctx: ServiceContext, scope: str, *parts: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _live(row: RateLimitRow | None, now: datetime) -> RateLimitRow | None:
-    return row if row is not None and row.expires_at > now else None
-
-
-def _locked(uow: UnitOfWork, key: str) -> RateLimitRow | None:
-    return uow.session.scalars(
-        select(RateLimitRow).where(RateLimitRow.key == key).with_for_update()
-    ).first()
-
-
-def _count(uow: UnitOfWork, key: str, now: datetime, window: timedelta) -> RateLimitRow:
-    """Count one in the row under ``key``, starting a new window when the old one is over."""
-    row = _locked(uow, key)
-    if row is None:
-        row = RateLimitRow(key=key, window_start=now, count=1, expires_at=now + window)
-        uow.session.add(row)
-    elif row.expires_at <= now:
-        row.window_start, row.count, row.expires_at, row.wait_until = now, 1, now + window, None
-    else:
-        row.count += 1
-    return row
-
-
 def _retrying(write: Callable[[], None]) -> None:
     """Run ``write`` again when another request created the same counter row first."""
     for attempt in range(3):
         try:
             write()
             return
-        except IntegrityError:
+        except DuplicateRow:
             if attempt == 2:
                 raise
 
@@ -177,8 +150,8 @@ def refusal(ctx: ServiceContext, code_hash: str, client: str) -> Refusal | None:
     backoff_key, day_key, _ = _keys(ctx, code_hash, client)
     now = ctx.clock()
     with ctx.database.uow(read_only=True) as uow:
-        backoff = _live(uow.session.get(RateLimitRow, backoff_key), now)
-        day = _live(uow.session.get(RateLimitRow, day_key), now)
+        backoff = uow.rate_limits.current(backoff_key, now)
+        day = uow.rate_limits.current(day_key, now)
         found: Refusal | None = None
         if backoff is not None and backoff.wait_until is not None and backoff.wait_until > now:
             found = Refusal(wait=backoff.wait_until - now)
@@ -204,7 +177,7 @@ def right_guess(ctx: ServiceContext, code_hash: str, client: str) -> None:
     """The right passphrase: this client's backoff on the code is over."""
     backoff_key, _, _ = _keys(ctx, code_hash, client)
     with ctx.database.uow() as uow:
-        uow.session.execute(delete(RateLimitRow).where(RateLimitRow.key == backoff_key))
+        uow.rate_limits.reset(backoff_key)
         uow.commit()
 
 
@@ -212,7 +185,7 @@ def _wait_after(wrong_guesses: int) -> timedelta | None:
     if wrong_guesses < WRONG_GUESSES_BEFORE_WAITING:
         return None
     doublings = min(wrong_guesses - WRONG_GUESSES_BEFORE_WAITING, 16)  # 2**16 > any cap
-    return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
+    return min(FIRST_WAIT * (1 << doublings), LONGEST_WAIT)
 
 
 def _count_refusal(
@@ -222,21 +195,23 @@ def _count_refusal(
     with ctx.database.uow() as uow:
         reasons: list[str] = []
         if wrong_guess:
-            backoff = _count(uow, backoff_key, now, BACKOFF_MEMORY)
+            backoff = uow.rate_limits.count(backoff_key, now, BACKOFF_MEMORY)
             wait = _wait_after(backoff.count)
-            backoff.wait_until = None if wait is None else now + wait
+            wait_until = None if wait is None else now + wait
             # Remembered a day after the last wrong guess, and at least until the wait ends.
-            backoff.expires_at = max(now + BACKOFF_MEMORY, backoff.wait_until or now)
-            day = _count(uow, day_key, now, DAY)
+            uow.rate_limits.hold_off(
+                backoff_key,
+                wait_until=wait_until,
+                expires_at=max(now + BACKOFF_MEMORY, wait_until or now),
+            )
+            day = uow.rate_limits.count(day_key, now, DAY)
             if day.count == DAILY_WRONG_GUESSES:
                 reasons.append("daily_limit")
-        burst = _count(uow, burst_key, now, ALERT_WINDOW)
+        burst = uow.rate_limits.count(burst_key, now, ALERT_WINDOW)
         if burst.count == ALERT_REFUSALS:
             reasons.append("burst")
         if reasons:
-            case_id = uow.session.scalars(
-                select(CaseAccessRow.case_id).where(CaseAccessRow.code_hash == code_hash)
-            ).first()
+            case_id = uow.survivor_access.case_id(code_hash)
             # An unknown code has no case to warn anyone about.
             if case_id is not None:
                 for reason in reasons:
@@ -266,22 +241,11 @@ def guessing_alerts(ctx: ServiceContext, actor: Actor) -> list[GuessingAlert]:
         return []
     since = ctx.clock() - ALERT_SHOWN_FOR
     with ctx.database.uow(read_only=True) as uow:
-        rows = uow.session.execute(
-            select(AuditRow.object_id, AuditRow.at)
-            .where(AuditRow.action == ALERT_ACTION, AuditRow.at >= since)
-            .order_by(AuditRow.at.desc())
-        ).all()
         latest: dict[str, datetime] = {}
-        for object_id, at in rows:
+        for object_id, at in uow.audit.recent_objects(ALERT_ACTION, since):
             if object_id is not None:
                 latest.setdefault(object_id, at)
-        ids = [uuid.UUID(value) for value in latest]
-        found = uow.session.execute(
-            select(CaseRow.id, CaseRow.reference).where(
-                CaseRow.id.in_(ids), CaseRow.status != CaseStatus.ERASED
-            )
-        ).all()
-        references = {case_id: reference for case_id, reference in found}
+        references = uow.cases.references_not_erased([uuid.UUID(value) for value in latest])
     alerts = [
         GuessingAlert(references[uuid.UUID(object_id)], at)
         for object_id, at in latest.items()
@@ -295,8 +259,6 @@ def guessing_alerts(ctx: ServiceContext, actor: Actor) -> list[GuessingAlert]:
 def prune_rate_limits(ctx: ServiceContext) -> int:
     """Delete counters past their window (housekeeping); returns how many."""
     with ctx.database.uow() as uow:
-        result = uow.session.execute(
-            delete(RateLimitRow).where(RateLimitRow.expires_at <= ctx.clock())
-        )
+        pruned = uow.rate_limits.prune(ctx.clock())
         uow.commit()
-    return int(result.rowcount or 0)
+    return pruned

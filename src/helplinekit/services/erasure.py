@@ -21,22 +21,8 @@ import uuid
 from datetime import datetime
 
 from attrs import frozen
-from sqlalchemy import delete, select, update
 
-from helplinekit.db.models import (
-    BreakGlassRow,
-    CallerIndexRow,
-    CallerRow,
-    CaseAccessRow,
-    CaseRow,
-    ContactRow,
-    JobRow,
-    MessageRow,
-    NoteRow,
-    OutboxRow,
-    ReferralRow,
-    TaskRow,
-)
+from helplinekit.db.engine import checkpoint_wal
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import CaseOnLegalHold, CaseStatus, DomainError
 from helplinekit.security.policy import Action, Actor
@@ -61,64 +47,33 @@ class ErasureReport:
 
 
 def _shred_case(uow: UnitOfWork, case_id: uuid.UUID, now: datetime) -> str:
-    row = uow.session.get(CaseRow, case_id)
-    if row is None:
+    case = uow.erasure.case(case_id)
+    if case is None:
         raise DomainError(f"There is no case {case_id}.")
-    if row.status == CaseStatus.ERASED:
-        return row.reference
-    if row.legal_hold:
+    if case.status == CaseStatus.ERASED:
+        return case.reference
+    if case.legal_hold:
         raise CaseOnLegalHold(
-            f"Case {row.reference} is on legal hold and cannot be erased; release the hold first."
+            f"Case {case.reference} is on legal hold and cannot be erased; release the hold first."
         )
-    # CaseAccessRow: the survivor's case code and passphrase hash ("check my case").
-    for table in (
-        OutboxRow,
-        MessageRow,
-        NoteRow,
-        TaskRow,
-        ReferralRow,
-        BreakGlassRow,
-        JobRow,
-        CaseAccessRow,
-    ):
-        uow.session.execute(delete(table).where(table.case_id == case_id))
-    uow.session.execute(delete(ContactRow).where(ContactRow.case_id == case_id))
-    uow.keys.destroy(case_id)
-    row.status = CaseStatus.ERASED
-    row.attributes = b""
-    row.closed_at = row.closed_at or now
-    row.updated_at = now
-    return row.reference
-
-
-def _shred_caller(uow: UnitOfWork, caller_id: uuid.UUID) -> None:
-    uow.session.execute(delete(CallerIndexRow).where(CallerIndexRow.caller_id == caller_id))
-    uow.session.execute(delete(ContactRow).where(ContactRow.caller_id == caller_id))
-    uow.keys.destroy(caller_id)
-    uow.session.execute(
-        update(CallerRow)
-        .where(CallerRow.id == caller_id)
-        .values(
-            contact_points=b"",
-            display_name=None,
-            safe_contact_methods=b"",
-            consent_note=None,
-            gender=None,
-            age_band=None,
-            region=None,
-        )
-    )
+    uow.erasure.shred_case(case_id, now)
+    return case.reference
 
 
 def _case_id(uow: UnitOfWork, case_ref: uuid.UUID | str) -> uuid.UUID:
     if isinstance(case_ref, uuid.UUID):
         return case_ref
-    found = uow.session.scalar(
-        select(CaseRow.id).where(CaseRow.reference == case_ref.strip().upper())
-    )
+    found = uow.erasure.case_id(case_ref.strip().upper())
     if found is None:
         raise DomainError(f"There is no case {case_ref!r}; check the reference.")
     return found
+
+
+def _caller_of(uow: UnitOfWork, case_id: uuid.UUID) -> uuid.UUID:
+    case = uow.erasure.case(case_id)
+    if case is None:
+        raise DomainError(f"There is no case {case_id}.")
+    return case.caller_id
 
 
 @service_action(Action.CASE_ERASE)
@@ -142,20 +97,16 @@ def erase_caller(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case_id = _case_id(uow, case_ref)
-        caller_id = uow.session.scalar(select(CaseRow.caller_id).where(CaseRow.id == case_id))
-        case_ids = uow.session.scalars(
-            select(CaseRow.id).where(CaseRow.caller_id == caller_id).order_by(CaseRow.opened_at)
-        ).all()
-        held = uow.session.scalars(
-            select(CaseRow.reference).where(CaseRow.caller_id == caller_id, CaseRow.legal_hold)
-        ).all()
+        caller_id = _caller_of(uow, case_id)
+        cases = uow.erasure.cases_of_caller(caller_id)
+        held = [case.reference for case in cases if case.legal_hold]
         if held:
             raise CaseOnLegalHold(
                 f"Case(s) {', '.join(held)} of this survivor are on legal hold; nothing was "
                 "erased. Release the hold, or erase the other cases one by one."
             )
-        references = tuple(_shred_case(uow, cid, now) for cid in case_ids)
-        _shred_caller(uow, caller_id)
+        references = tuple(_shred_case(uow, case.id, now) for case in cases)
+        uow.erasure.shred_caller(caller_id)
         audit(ctx, uow, actor, "caller.erase", "caller", caller_id, case_count=len(references))
         uow.commit()
     truncate_wal(ctx)
@@ -167,15 +118,10 @@ def erase_due_case(ctx: ServiceContext, uow: UnitOfWork, case_id: uuid.UUID) -> 
 
     Returns True when the caller was erased too.
     """
-    caller_id = uow.session.scalar(select(CaseRow.caller_id).where(CaseRow.id == case_id))
+    caller_id = _caller_of(uow, case_id)
     _shred_case(uow, case_id, ctx.clock())
-    remaining = uow.session.scalar(
-        select(CaseRow.id).where(
-            CaseRow.caller_id == caller_id, CaseRow.status != CaseStatus.ERASED
-        )
-    )
-    if remaining is None:
-        _shred_caller(uow, caller_id)
+    if not uow.erasure.caller_has_cases_left(caller_id):
+        uow.erasure.shred_caller(caller_id)
         return True
     return False
 
@@ -186,17 +132,12 @@ def truncate_wal(ctx: ServiceContext, *, timeout: float = CHECKPOINT_TIMEOUT_SEC
     A checkpoint cannot complete while another connection reads an older snapshot; it is
     retried until it does. Erased data must not linger in the WAL, so giving up is an error.
     """
-    engine = ctx.database.engine
-    if engine.dialect.name != "sqlite":
+    if ctx.database.dialect != "sqlite":
         return
     deadline = time.monotonic() + timeout
     delay = 0.05
     while True:
-        with engine.connect() as connection:
-            # Outside helplinekit's BEGIN IMMEDIATE: a checkpoint cannot run in a transaction.
-            raw = connection.connection.driver_connection
-            busy, _log_frames, _moved = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy == 0:
+        if checkpoint_wal(ctx.database.engine):
             return
         if time.monotonic() >= deadline:
             raise ErasureIncomplete(

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from attrs import field, frozen
-from sqlalchemy.exc import IntegrityError
 
 from helplinekit.contracts.channel import (
     ChannelEvent,
@@ -29,7 +28,7 @@ from helplinekit.contracts.channel import (
     ParsedEvent,
     StatusUpdate,
 )
-from helplinekit.db.models import CaseAccessRow
+from helplinekit.db.errors import DuplicateRow
 from helplinekit.domain import (
     URN,
     Caller,
@@ -45,6 +44,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.domain.states import DeliveryState
 from helplinekit.services.context import ServiceContext
 
 TRIAGE_JOB = "triage"
@@ -123,7 +123,7 @@ def receive_message(
     for attempt in range(1, INTAKE_ATTEMPTS + 1):
         try:
             return _receive_once(ctx, event, access)
-        except IntegrityError:
+        except DuplicateRow:
             if attempt == INTAKE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
@@ -215,14 +215,11 @@ def _receive_once(
             if not opened:  # new_contact always opens a case; never grant access to another
                 raise AssertionError("Survivor access is only granted to a case just opened.")
             granted = access()
-            uow.session.add(
-                CaseAccessRow(
-                    id=uuid.uuid4(),
-                    case_id=case.id,
-                    code_hash=granted.code_hash,
-                    passphrase_hash=granted.passphrase_hash,
-                    created_at=now,
-                )
+            uow.survivor_access.grant(
+                case.id,
+                code_hash=granted.code_hash,
+                passphrase_hash=granted.passphrase_hash,
+                now=now,
             )
 
         committed_case = case
@@ -334,21 +331,13 @@ def block_address(ctx: ServiceContext, channel: str, address: URN) -> None:
 
 def record_status(ctx: ServiceContext, update: StatusUpdate) -> None:
     """Record a delivery report against the outbound message it concerns."""
-    from sqlalchemy import select
-
-    from helplinekit.db.models import OutboxRow
-
     with ctx.database.uow() as uow:
         digest = uow.messages.provider_hash(update.channel, update.provider_message_id)
-        row = uow.session.scalars(
-            select(OutboxRow).where(
-                OutboxRow.channel == update.channel, OutboxRow.provider_message_hash == digest
-            )
-        ).first()
-        if row is None:
+        reply = uow.outbox.sent_as(update.channel, digest)
+        if reply is None:
             return
-        uow.messages.set_delivery(row.message_id, update.status.value)
+        uow.messages.set_delivery(reply.message_id, DeliveryState(update.status.value))
         if update.stop_contacting:
-            address = uow.contacts.address(row.contact_id)
+            address = uow.contacts.address(reply.contact_id)
             uow.contacts.block(update.channel, address, ctx.clock())
         uow.commit()

@@ -16,10 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import select
 
-from helplinekit.db.models import CaseRow
-from helplinekit.domain import CaseStatus
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
 from helplinekit.services.context import ServiceContext
@@ -71,18 +68,13 @@ def run_retention(ctx: ServiceContext, actor: Actor | None = None) -> RetentionR
     cutoff = now - timedelta(days=rules.closed_case_days)
     actor = actor or Actor.system()
     with ctx.database.uow() as uow:
-        due = uow.session.execute(
-            select(CaseRow.id, CaseRow.reference, CaseRow.legal_hold)
-            .where(CaseRow.status == CaseStatus.CLOSED, CaseRow.closed_at <= cutoff)
-            .order_by(CaseRow.closed_at)
-        ).all()
         shredded, callers, held = [], 0, 0
-        for case_id, reference, on_hold in due:
-            if on_hold:
+        for case in uow.erasure.closed_before(cutoff):
+            if case.legal_hold:
                 held += 1
                 continue
-            callers += erase_due_case(ctx, uow, case_id)
-            shredded.append(reference)
+            callers += erase_due_case(ctx, uow, case.id)
+            shredded.append(case.reference)
         audit(
             ctx,
             uow,

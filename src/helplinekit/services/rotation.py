@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from attrs import frozen
-from sqlalchemy import func, select
 
-from helplinekit.db.models import DataKeyRow
 from helplinekit.domain import DomainError
-from helplinekit.security.crypto import WrappedKey
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit, audit_now
 from helplinekit.services.context import ServiceContext
@@ -37,12 +34,7 @@ class RotationReport:
 
 def remaining(ctx: ServiceContext, version: int) -> int:
     with ctx.database.uow(read_only=True) as uow:
-        return int(
-            uow.session.scalar(
-                select(func.count(DataKeyRow.id)).where(DataKeyRow.kek_version != version)
-            )
-            or 0
-        )
+        return uow.keys.count_not_under(version)
 
 
 def rotate_keys(
@@ -75,25 +67,11 @@ def rotate_keys(
     done = 0
     while True:
         with ctx.database.uow() as uow:
-            rows = uow.session.scalars(
-                select(DataKeyRow)
-                .where(DataKeyRow.kek_version != version)
-                .order_by(DataKeyRow.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            ).all()
-            if not rows:
+            rewrapped = uow.keys.rewrap_batch(version, batch)
+            if not rewrapped:
                 break
-            for row in rows:
-                new = wrapper.rewrap(
-                    row.owner_kind,
-                    row.id,
-                    WrappedKey(row.kek_version, row.wrapped),
-                    to_version=version,
-                )
-                row.kek_version, row.wrapped = new.kek_version, new.blob
             uow.commit()
-        done += len(rows)
+        done += rewrapped
         if progress is not None:
             progress(done, total)
     if remaining(ctx, version):

@@ -18,9 +18,7 @@ import uuid
 from datetime import timedelta
 
 from attrs import frozen
-from sqlalchemy import delete, select, update
 
-from helplinekit.db.models import StaffRow, StaffSessionRow
 from helplinekit.domain import DomainError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit, audit_now
@@ -78,18 +76,8 @@ def start_session(
     now = ctx.clock()
     with ctx.database.uow() as uow:
         if replacing:
-            uow.session.execute(
-                delete(StaffSessionRow).where(StaffSessionRow.token_hash == _hash(replacing))
-            )
-        uow.session.add(
-            StaffSessionRow(
-                token_hash=_hash(token),
-                staff_id=staff_id,
-                stage=stage,
-                created_at=now,
-                last_seen_at=now,
-            )
-        )
+            uow.staff_sessions.end(_hash(replacing))
+        uow.staff_sessions.start(_hash(token), staff_id, stage, now)
         uow.commit()
     return token
 
@@ -107,41 +95,30 @@ def resume_session(
     digest = _hash(token)
     now = ctx.clock()
     with ctx.database.uow(read_only=True) as uow:
-        found = uow.session.execute(
-            select(StaffSessionRow, StaffRow.ui_language)
-            .join(StaffRow, StaffRow.id == StaffSessionRow.staff_id)
-            .where(StaffSessionRow.token_hash == digest)
-        ).first()
-        if found is None:
+        stored = uow.staff_sessions.find(digest)
+        if stored is None:
             return None
-        row, ui_language = found
-        staff = uow.staff.get(row.staff_id)
-        stage, created_at, last_seen_at = row.stage, row.created_at, row.last_seen_at
+        staff = uow.staff.get(stored.staff_id)
+    stage, created_at, last_seen_at = stored.stage, stored.created_at, stored.last_seen_at
     limit = ENROLMENT_LIFETIME if stage == ENROLLING else lifetime
     if not staff.active or now - last_seen_at > idle or now - created_at > limit:
         with ctx.database.uow() as uow:
-            uow.session.execute(delete(StaffSessionRow).where(StaffSessionRow.token_hash == digest))
+            uow.staff_sessions.end(digest)
             uow.commit()
         return None
     # Written often enough that the idle limit holds to within a sixtieth of itself (a
     # second for a one-minute limit), and never more than once a minute.
     if now - last_seen_at > min(TOUCH_EVERY, idle / 60):
         with ctx.database.uow() as uow:
-            uow.session.execute(
-                update(StaffSessionRow)
-                .where(StaffSessionRow.token_hash == digest)
-                .values(last_seen_at=now)
-            )
+            uow.staff_sessions.touch(digest, now)
             uow.commit()
-    return StaffSession(digest, Actor(staff), stage, ui_language)
+    return StaffSession(digest, Actor(staff), stage, stored.ui_language)
 
 
 def end_session(ctx: ServiceContext, session: StaffSession) -> None:
     """Sign out: the session is removed at once."""
     with ctx.database.uow() as uow:
-        uow.session.execute(
-            delete(StaffSessionRow).where(StaffSessionRow.token_hash == session.token_hash)
-        )
+        uow.staff_sessions.end(session.token_hash)
         audit(ctx, uow, session.actor, "logout", "staff", session.actor.id)
         uow.commit()
 
@@ -156,7 +133,7 @@ def set_ui_language(ctx: ServiceContext, actor: Actor, tag: str | None) -> None:
             f"The console is not available in {tag!r}; choose one of {', '.join(enabled)}."
         )
     with ctx.database.uow() as uow:
-        uow.session.execute(update(StaffRow).where(StaffRow.id == actor.id).values(ui_language=tag))
+        uow.staff.set_ui_language(actor.id, tag)
         uow.commit()
     audit_now(ctx, actor, "staff.ui_language", "staff", actor.id, language=tag)
 
@@ -164,5 +141,4 @@ def set_ui_language(ctx: ServiceContext, actor: Actor, tag: str | None) -> None:
 def staff_names(ctx: ServiceContext) -> dict[uuid.UUID, str]:
     """Every staff member's display name, to show who did what (staff are not survivors)."""
     with ctx.database.uow(read_only=True) as uow:
-        rows = uow.session.execute(select(StaffRow.id, StaffRow.display_name)).all()
-    return {staff_id: name for staff_id, name in rows}
+        return uow.staff.display_names()

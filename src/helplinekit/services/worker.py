@@ -15,6 +15,7 @@ import uuid
 from attrs import define, field
 
 from helplinekit.contracts.channel import OutboundMessage
+from helplinekit.domain.states import DeliveryState
 from helplinekit.services.check_guard import prune_rate_limits
 from helplinekit.services.context import ServiceContext, log
 from helplinekit.services.intake import TRIAGE_JOB
@@ -99,7 +100,7 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
         if hold_reason is not None:
             with ctx.database.uow() as uow:
                 uow.outbox.hold(reply.id, hold_reason)
-                uow.messages.set_delivery(reply.message_id, "held")
+                uow.messages.set_delivery(reply.message_id, DeliveryState.HELD)
                 uow.commit()
             report.replies_held += 1
             continue
@@ -111,6 +112,7 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
             case_id=case.id,
             case_reference=case.reference,
         )
+        assert channel is not None  # a reply for a channel not enabled was held above
         try:
             result = channel.send(outbound)
         except Exception as error:  # a crashing channel plugin is a retryable failure
@@ -125,7 +127,7 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
                     else None
                 )
                 uow.outbox.mark_sent(reply.id, digest, ctx.clock())
-                uow.messages.set_delivery(reply.message_id, "sent")
+                uow.messages.set_delivery(reply.message_id, DeliveryState.SENT)
                 report.replies_sent += 1
             else:
                 if result.stop_contacting:
@@ -138,7 +140,7 @@ def run_outbox(ctx: ServiceContext, worker: str, *, limit: int = 20, report: Wor
                     retryable=result.retryable and not result.stop_contacting,
                 )
                 if given_up:
-                    uow.messages.set_delivery(reply.message_id, "failed")
+                    uow.messages.set_delivery(reply.message_id, DeliveryState.FAILED)
                 report.replies_failed += 1
             uow.commit()
 

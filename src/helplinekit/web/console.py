@@ -32,7 +32,6 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.domain import (
     URN,
     AtRiskIdentity,
@@ -51,6 +50,7 @@ from helplinekit.domain import (
     UnsafeCharacter,
     parse_urn,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
 from helplinekit.services import case_page, casework, check_guard, devices, sessions

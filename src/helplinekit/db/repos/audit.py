@@ -206,6 +206,15 @@ class AuditRepository(Repository):
             return unreadable_entry(seq)
         return None if row is None else _entry(row)
 
+    def recent_objects(self, action: str, since: datetime) -> list[tuple[str | None, datetime]]:
+        """(object id, when) of the entries of ``action`` since ``since``, newest first."""
+        rows = self.session.execute(
+            select(AuditRow.object_id, AuditRow.at)
+            .where(AuditRow.action == action, AuditRow.at >= since)
+            .order_by(AuditRow.at.desc())
+        ).all()
+        return [(object_id, at) for object_id, at in rows]
+
     def entries(self, batch: int = 1000) -> Iterator[AuditEntry]:
         """Every entry in seq order, read in batches.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -26,7 +27,7 @@ class CallerRepository(Repository):
     def _seal(self, caller_id: uuid.UUID, column: str, value: object) -> bytes:
         return self.keys.seal(OWNER, caller_id, TABLE, column, caller_id, value)
 
-    def _open(self, row: CallerRow, column: str) -> object:
+    def _open(self, row: CallerRow, column: str) -> Any:
         blob = getattr(row, column)
         return None if blob is None else self.keys.open(OWNER, row.id, TABLE, column, row.id, blob)
 
@@ -108,6 +109,11 @@ class CallerRepository(Repository):
         if row is None:
             raise LookupError(f"Caller {caller_id} does not exist.")
         return self._to_domain(row)
+
+    def any_index_entry(self) -> tuple[uuid.UUID, str] | None:
+        """One blind-index entry as (caller id, value), to check the index key at start-up."""
+        row = self.session.scalars(select(CallerIndexRow).limit(1)).first()
+        return None if row is None else (row.caller_id, row.value)
 
     def find_all_by_urn(self, urn: URN) -> list[Caller]:
         """Every caller with this contact point (the same number may belong to several

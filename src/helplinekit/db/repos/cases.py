@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import attrs
-from attrs import frozen
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
 
 from helplinekit.db.models import AssignmentRow, CaseCounterRow, CaseRow
@@ -25,7 +24,11 @@ from helplinekit.domain import (
     Specialism,
     format_case_reference,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.policy import AssignmentMatch, Scope
+
+# CaseFilters lives in the domain now (the faces build it); imported from here it still works.
+__all__ = ["JOINABLE_STATUSES", "CaseFilters", "CaseRepository", "scope_condition"]
 
 OWNER = "case"
 TABLE = "cases"
@@ -41,18 +44,6 @@ JOINABLE_STATUSES = frozenset(
         CaseStatus.RESOLVED,
     }
 )
-
-
-@frozen
-class CaseFilters:
-    """What a queue or search narrows cases by (all optional, combined with AND)."""
-
-    statuses: frozenset[CaseStatus] = frozenset()
-    risk_levels: frozenset[RiskLevel] = frozenset()
-    specialism: Specialism | None = None
-    language: str | None = None
-    assigned_to: uuid.UUID | None = None
-    needs_manual_triage: bool | None = None
 
 
 def scope_condition(scope: Scope) -> ColumnElement[bool]:
@@ -258,10 +249,10 @@ class CaseRepository(Repository):
             )
         return statement
 
-    def list(
+    def list_page(
         self,
         scope: Scope,
-        filters: CaseFilters = CaseFilters(),
+        filters: CaseFilters | None = None,
         *,
         limit: int = 50,
         offset: int = 0,
@@ -336,6 +327,15 @@ class CaseRepository(Repository):
         counts = dict.fromkeys(ids, 0)
         counts.update({specialist_id: int(count) for specialist_id, count in rows})
         return counts
+
+    def references_not_erased(self, case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """The staff reference of each of these cases that has not been erased."""
+        rows = self.session.execute(
+            select(CaseRow.id, CaseRow.reference).where(
+                CaseRow.id.in_(list(case_ids)), CaseRow.status != CaseStatus.ERASED
+            )
+        ).all()
+        return {case_id: reference for case_id, reference in rows}
 
     def ids(self) -> Sequence[uuid.UUID]:
         return self.session.scalars(select(CaseRow.id)).all()

@@ -18,6 +18,7 @@ from helplinekit.domain import (
     Message,
     parse_urn,
 )
+from helplinekit.domain.states import DeliveryState
 
 #: A message on the same channel within this time joins the ongoing conversation.
 CONVERSATION_GAP = timedelta(hours=24)
@@ -162,7 +163,11 @@ class MessageRepository(Repository):
         return found is not None
 
     def add(
-        self, message: Message, case_id: uuid.UUID, *, delivery_status: str | None = None
+        self,
+        message: Message,
+        case_id: uuid.UUID,
+        *,
+        delivery_status: DeliveryState | None = None,
     ) -> None:
         digest = (
             None
@@ -197,17 +202,23 @@ class MessageRepository(Repository):
         )
         self.session.flush()
 
-    def set_delivery(self, message_id: uuid.UUID, status: str) -> None:
+    def set_delivery(self, message_id: uuid.UUID, status: DeliveryState) -> None:
         self.session.execute(
             update(MessageRow).where(MessageRow.id == message_id).values(delivery_status=status)
         )
 
-    def for_case(self, case_id: uuid.UUID) -> list[tuple[Message, str | None]]:
+    def for_case(self, case_id: uuid.UUID) -> list[tuple[Message, DeliveryState | None]]:
         """The case's messages, oldest first, with each one's delivery status."""
         rows = self.session.scalars(
             select(MessageRow).where(MessageRow.case_id == case_id).order_by(MessageRow.created_at)
         ).all()
-        return [(self._to_domain(row), row.delivery_status) for row in rows]
+        return [
+            (
+                self._to_domain(row),
+                None if row.delivery_status is None else DeliveryState(row.delivery_status),
+            )
+            for row in rows
+        ]
 
     def get(self, message_id: uuid.UUID) -> Message:
         row = self.session.get(MessageRow, message_id)

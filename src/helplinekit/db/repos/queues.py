@@ -9,14 +9,16 @@ claimable again once the lease has run out, so nothing is stuck forever.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from helplinekit.db.models import JobRow, OutboxRow
 from helplinekit.db.repos.base import Repository
+from helplinekit.domain.states import JobState, OutboxState
 
 #: How long a claim holds before another worker may take the row over.
 LEASE = timedelta(minutes=10)
@@ -48,10 +50,24 @@ class ClaimedReply:
     attempts: int
 
 
-def _claimable(table: type[JobRow] | type[OutboxRow], due_column: object, now: datetime) -> object:
+@frozen
+class SentReply:
+    """A reply the provider has accepted: what a delivery report about it needs."""
+
+    id: uuid.UUID
+    message_id: uuid.UUID
+    contact_id: uuid.UUID
+
+
+def _states(table: type[JobRow] | type[OutboxRow]) -> type[JobState] | type[OutboxState]:
+    return JobState if table is JobRow else OutboxState
+
+
+def _claimable(table: type[JobRow] | type[OutboxRow], due_column: Any, now: datetime) -> Any:
+    states = _states(table)
     return or_(
-        and_(table.state == "pending", due_column <= now),
-        and_(table.state == "running", table.claimed_at < now - LEASE),
+        and_(table.state == states.PENDING, due_column <= now),
+        and_(table.state == states.RUNNING, table.claimed_at < now - LEASE),
     )
 
 
@@ -64,7 +80,7 @@ def _lease(
     limit: int,
 ) -> list[Any]:
     """Claim up to ``limit`` ready rows for ``worker``: the one place leases are taken."""
-    rows = repository.session.scalars(
+    rows: Sequence[Any] = repository.session.scalars(
         select(table)
         .where(_claimable(table, due_column, now))
         .order_by(due_column, table.id)
@@ -72,7 +88,7 @@ def _lease(
         .with_for_update(skip_locked=True)
     ).all()
     for row in rows:
-        row.state = "running"
+        row.state = _states(table).RUNNING
         row.claimed_by = worker
         row.claimed_at = now
         row.attempts += 1
@@ -96,7 +112,7 @@ class JobRepository(Repository):
                 kind=kind,
                 case_id=case_id,
                 message_id=message_id,
-                state="pending",
+                state=JobState.PENDING,
                 attempts=0,
                 run_after=now,
                 created_at=now,
@@ -109,7 +125,7 @@ class JobRepository(Repository):
         return [ClaimedJob(r.id, r.kind, r.case_id, r.message_id, r.attempts) for r in rows]
 
     def finish(self, job_id: uuid.UUID) -> None:
-        self.session.execute(update(JobRow).where(JobRow.id == job_id).values(state="done"))
+        self.session.execute(update(JobRow).where(JobRow.id == job_id).values(state=JobState.DONE))
 
     def retry_or_fail(self, job_id: uuid.UUID, attempts: int, error: str, now: datetime) -> bool:
         """Schedule another attempt, or give up after MAX_ATTEMPTS; True when given up."""
@@ -118,7 +134,7 @@ class JobRepository(Repository):
             update(JobRow)
             .where(JobRow.id == job_id)
             .values(
-                state="failed" if given_up else "pending",
+                state=JobState.FAILED if given_up else JobState.PENDING,
                 run_after=now + backoff(attempts),
                 last_error=error[:200],
                 claimed_by=None,
@@ -127,13 +143,9 @@ class JobRepository(Repository):
         return given_up
 
     def pending_count(self) -> int:
-        from sqlalchemy import func
-
+        waiting = [JobState.PENDING, JobState.RUNNING]
         return int(
-            self.session.scalar(
-                select(func.count(JobRow.id)).where(JobRow.state.in_(["pending", "running"]))
-            )
-            or 0
+            self.session.scalar(select(func.count(JobRow.id)).where(JobRow.state.in_(waiting))) or 0
         )
 
 
@@ -157,7 +169,7 @@ class OutboxRepository(Repository):
                 message_id=message_id,
                 channel=channel,
                 body=self.keys.seal("case", case_id, "outbox", "body", reply_id, body),
-                state="pending",
+                state=OutboxState.PENDING,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -176,16 +188,32 @@ class OutboxRepository(Repository):
         row = self.session.get(OutboxRow, reply_id)
         if row is None:
             raise LookupError(f"Outbox entry {reply_id} does not exist.")
-        return self.keys.open("case", row.case_id, "outbox", "body", row.id, row.body)
+        body: str = self.keys.open("case", row.case_id, "outbox", "body", row.id, row.body)
+        return body
 
-    def state(self, reply_id: uuid.UUID) -> str | None:
-        return self.session.scalar(select(OutboxRow.state).where(OutboxRow.id == reply_id))
+    def state(self, reply_id: uuid.UUID) -> OutboxState | None:
+        found = self.session.scalar(select(OutboxRow.state).where(OutboxRow.id == reply_id))
+        return None if found is None else OutboxState(found)
+
+    def sent_as(self, channel: str, provider_hash: str) -> SentReply | None:
+        """The reply the provider knows by this message id (its hash), or None."""
+        row = self.session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.channel == channel, OutboxRow.provider_message_hash == provider_hash
+            )
+        ).first()
+        return None if row is None else SentReply(row.id, row.message_id, row.contact_id)
 
     def mark_sent(self, reply_id: uuid.UUID, provider_hash: str | None, now: datetime) -> None:
         self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == reply_id)
-            .values(state="sent", sent_at=now, provider_message_hash=provider_hash, claimed_by=None)
+            .values(
+                state=OutboxState.SENT,
+                sent_at=now,
+                provider_message_hash=provider_hash,
+                claimed_by=None,
+            )
         )
 
     def hold(self, reply_id: uuid.UUID, reason: str) -> None:
@@ -193,7 +221,7 @@ class OutboxRepository(Repository):
         self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == reply_id)
-            .values(state="held", last_error=reason[:200], claimed_by=None)
+            .values(state=OutboxState.HELD, last_error=reason[:200], claimed_by=None)
         )
 
     def retry_or_fail(
@@ -204,7 +232,7 @@ class OutboxRepository(Repository):
             update(OutboxRow)
             .where(OutboxRow.id == reply_id)
             .values(
-                state="failed" if given_up else "pending",
+                state=OutboxState.FAILED if given_up else OutboxState.PENDING,
                 next_attempt_at=now + backoff(attempts),
                 last_error=error[:200],
                 claimed_by=None,

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from attrs import frozen
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from helplinekit.db.models import (
     DataKeyRow,
@@ -139,6 +139,20 @@ class StaffRepository(Repository):
             for row in self.session.scalars(select(StaffRow).order_by(StaffRow.email))
         ]
 
+    def exists(self, staff_id: uuid.UUID) -> bool:
+        return self.session.get(StaffRow, staff_id) is not None
+
+    def display_names(self) -> dict[uuid.UUID, str]:
+        """Every staff member's display name, by id."""
+        rows = self.session.execute(select(StaffRow.id, StaffRow.display_name)).all()
+        return {staff_id: name for staff_id, name in rows}
+
+    def set_ui_language(self, staff_id: uuid.UUID, tag: str | None) -> None:
+        """The language the console is shown in for this account (None: the helpline's)."""
+        self.session.execute(
+            update(StaffRow).where(StaffRow.id == staff_id).values(ui_language=tag)
+        )
+
     # -- credentials -------------------------------------------------------------------
 
     def _row(self, staff_id: uuid.UUID, *, for_update: bool = False) -> StaffRow:
@@ -170,7 +184,7 @@ class StaffRepository(Repository):
         result = self.session.execute(
             delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
         )
-        return int(result.rowcount or 0)
+        return int(getattr(result, "rowcount", 0) or 0)  # a DELETE's result has a rowcount
 
     # -- known devices -----------------------------------------------------------------
 
