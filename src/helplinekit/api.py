@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from helplinekit.config import HelplineConfig, load_config
+from helplinekit.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import pluggy
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["Helpline", "StartupError"]
 
 
-class StartupError(Exception):
+class StartupError(ConfigurationError):
     """The helpline cannot start; the message lists every problem and its fix."""
 
 

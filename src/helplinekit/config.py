@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from helplinekit.domain.errors import ConfigurationError
+
 if TYPE_CHECKING:
     from helplinekit.registry import Registries
 
@@ -36,7 +38,7 @@ _PREFIX = re.compile(r"^[A-Z]{2,6}$")
 _TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration is missing or invalid.
 
     Attributes:

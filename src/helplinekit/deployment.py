@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from helplinekit.domain.errors import InvalidValue
+
 if TYPE_CHECKING:
     import pluggy
 
@@ -41,7 +43,7 @@ _TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
-class InitError(Exception):
+class InitError(InvalidValue):
     """The request cannot produce a deployment; the message names the value and the fix."""
 
 

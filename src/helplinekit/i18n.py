@@ -86,10 +86,6 @@ _HEADER_COMMENT = """\
 _VOLATILE_HEADERS = (b'"POT-Creation-Date:', b'"Generated-By:')
 
 
-class CatalogError(Exception):
-    """A catalog could not be read; the message names the file and the problem."""
-
-
 def N_(message: str) -> str:
     """Mark ``message`` for extraction and return it unchanged.
 
@@ -97,6 +93,16 @@ def N_(message: str) -> str:
     message templates: ``MESSAGES = {"ack.received": N_("Thank you …")}``.
     """
     return message
+
+
+# Imported only once N_ exists: the domain marks its messages with N_ from this module, and
+# importing helplinekit.domain.errors runs the domain package, so whichever of the two is
+# imported first finds what it needs in the other.
+from helplinekit.domain.errors import ConfigurationError  # noqa: E402
+
+
+class CatalogError(ConfigurationError):
+    """A catalog could not be read; the message names the file and the problem."""
 
 
 def load_po(path: Path, *, locale: str) -> gettext.GNUTranslations:

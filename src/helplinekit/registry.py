@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from attrs import frozen
 
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.plugins import DISABLE_ENV
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ T = TypeVar("T")
 _NAMESPACED = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 
 
-class RegistrationError(Exception):
+class RegistrationError(ConfigurationError):
     """A plugin registered something the core cannot accept; the message says who and how to fix."""
 
 

@@ -36,7 +36,7 @@ class Conflict(DomainError):
 
 
 class ConfigurationError(HelplinekitError):
-    """The deployment's set-up is wrong: configuration, keys, plugins (the fix is the operator's)."""
+    """The deployment's set-up is wrong: configuration, keys, plugins (the operator fixes it)."""
 
 
 class InvalidValue(DomainError, ValueError):

@@ -30,7 +30,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from helplinekit.domain import DomainError, ReferralPartner
+from helplinekit.domain import ReferralPartner
+from helplinekit.domain.errors import ConfigurationError
 
 FILENAME = "referrals.csv"
 COLUMNS = (
@@ -50,7 +51,7 @@ _REGION = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 _TAG = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
 
-class DirectoryError(DomainError):
+class DirectoryError(ConfigurationError):
     """``referrals.csv`` has a mistake; the message names the line, the column and the fix."""
 
 

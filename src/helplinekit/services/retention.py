@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from helplinekit.db.models import CaseRow
 from helplinekit.domain import CaseStatus
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
 from helplinekit.services.context import ServiceContext
@@ -28,7 +29,7 @@ from helplinekit.services.erasure import erase_due_case, truncate_wal
 DEFAULTS = {"closed_case_days": 365, "backup_days": 30}
 
 
-class RetentionConfigError(ValueError):
+class RetentionConfigError(ConfigurationError, ValueError):
     """``[retention]`` names an unknown setting or a bad value."""
 
 

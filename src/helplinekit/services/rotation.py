@@ -15,7 +15,7 @@ from attrs import frozen
 from sqlalchemy import func, select
 
 from helplinekit.db.models import DataKeyRow
-from helplinekit.domain import DomainError
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.security.crypto import WrappedKey
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit, audit_now
@@ -24,7 +24,7 @@ from helplinekit.services.context import ServiceContext
 BATCH = 200
 
 
-class RotationError(DomainError):
+class RotationError(ConfigurationError):
     """The key provider cannot rotate (e.g. keys come from environment variables)."""
 
 

@@ -35,6 +35,7 @@ from zxcvbn import zxcvbn
 from helplinekit.contracts.channel import InboundRequest
 from helplinekit.db.models import CaseAccessRow, RateLimitRow
 from helplinekit.domain import Direction
+from helplinekit.domain.errors import InvalidValue
 from helplinekit.security.passwords import dummy_verify, normalise_password, verify_password
 from helplinekit.services import check_guard
 from helplinekit.services.check_guard import RATE_LIMIT_PURPOSE, client_network
@@ -75,7 +76,7 @@ __all__ = [
 ]
 
 
-class MalformedCaseCode(ValueError):
+class MalformedCaseCode(InvalidValue):
     """The text typed is not shaped like a case code."""
 
 
