@@ -112,13 +112,32 @@ def test_simulate_then_list_and_show_as_staff(cli) -> None:
     assert "He is blackmailing me with my photos" in lawyer_view
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_cases_show_names_the_staff_on_the_case(cli) -> None:
+    cli.add_staff(
+        "lawyer@h.org", "--name", "Amina Qureshi", "--role", "lawyer", "--specialism", "legal"
+    )
+    cli.add_staff("sup@h.org", "--role", "supervisor")
+    out = cli("simulate", "--from", "tel:+923001234567", "He is blackmailing me with my photos")
+    reference = out.split("Opened case ")[1].split(":")[0]
+
+    shown = cli.as_staff("sup@h.org", "cases", "show", reference)
+    assert "assigned: Amina Qureshi (legal)" in shown
+    assert UUID.search(shown) is None  # an id means nothing to the person reading
+
+
 def test_unassigned_specialist_sees_nothing(cli) -> None:
     cli.add_staff("ds@h.org", "--role", "digital_security", "--specialism", "digital_security")
     out = cli("simulate", "I need legal advice")
     reference = out.split("Opened case ")[1].split(":")[0]
     assert cli.json_as("ds@h.org", "cases", "list")["total"] == 0
     denied = cli.as_staff("ds@h.org", "cases", "show", reference, expect=1)
-    assert "may not case.view" in denied
+    # The refusal says what the person may do and whom to ask; no policy name, no id.
+    assert "Error: You can open the cases assigned to you" in denied
+    assert "ask a supervisor to assign you" in denied
+    assert "case.view" not in denied and "staff " not in denied
 
 
 def test_clear_errors_for_bad_input(cli) -> None:
@@ -276,7 +295,8 @@ def test_cases_erase_needs_a_signed_in_supervisor(cli) -> None:
     reference = out.split("Opened case ")[1].split(":")[0]
     assert "Say who you are acting as" in cli("cases", "erase", reference, "--yes", expect=2)
     denied = cli.as_staff("lawyer@h.org", "cases", "erase", reference, "--yes", expect=1)
-    assert "may not case.erase" in denied
+    assert "Only a supervisor can erase a case" in denied
+    assert "case.erase" not in denied
     erased = cli.as_staff("sup@h.org", "cases", "erase", reference, "--yes")
     assert f"Erased {reference}" in erased
     listing = cli.json_as("sup@h.org", "cases", "list")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from helplinekit.domain.errors import InvalidValue
 from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
-class InitError(Exception):
+class InitError(InvalidValue):
     """The request cannot produce a deployment; the message names the value and the fix."""
 
 

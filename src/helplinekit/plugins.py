@@ -19,6 +19,7 @@ from typing import Any
 import pluggy
 
 from helplinekit import PROJECT_NAME, hookspecs
+from helplinekit.domain.errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -122,7 +123,7 @@ def _enable_tracing(pm: pluggy.PluginManager) -> None:
     pm.add_hookcall_monitoring(before, after)
 
 
-class LocalPluginError(Exception):
+class LocalPluginError(ConfigurationError):
     """A file in a deployment's plugins/ folder failed to load; the message names it."""
 
 

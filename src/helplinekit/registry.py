@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from attrs import frozen
 
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.domain.names import is_namespaced, is_plugin_channel_name
 from helplinekit.plugins import DISABLE_ENV
 
@@ -26,7 +27,7 @@ __all__ = ["Registered", "RegistrationError", "Registries", "Registry"]
 T = TypeVar("T")
 
 
-class RegistrationError(Exception):
+class RegistrationError(ConfigurationError):
     """A plugin registered something the core cannot accept; the message says who and how to fix."""
 
 

@@ -1,4 +1,4 @@
-"""Error messages that staff and plugin authors read."""
+"""Error messages that staff and plugin authors read, and the kinds the faces map."""
 
 from __future__ import annotations
 
@@ -41,3 +41,22 @@ def test_value_errors_are_domain_errors_and_value_errors() -> None:
     assert issubclass(InvalidValue, ValueError)
     assert issubclass(InvalidURN, DomainError)
     assert issubclass(InvalidURN, ValueError)
+
+
+def test_every_kind_descends_from_the_root_and_keeps_the_builtin_it_stands_for() -> None:
+    from helplinekit.domain.errors import (
+        AccessDenied,
+        ConfigurationError,
+        Conflict,
+        HelplinekitError,
+        NotFound,
+    )
+
+    for kind in (DomainError, NotFound, AccessDenied, Conflict, ConfigurationError, InvalidValue):
+        assert issubclass(kind, HelplinekitError)
+    assert issubclass(NotFound, LookupError) and issubclass(NotFound, DomainError)
+    assert issubclass(AccessDenied, PermissionError)
+    # A refusal and a broken set-up are not a broken domain rule: the web answers 403 and
+    # the operator fixes the configuration, neither is a 400 for the user's input.
+    assert not issubclass(AccessDenied, DomainError)
+    assert not issubclass(ConfigurationError, DomainError)

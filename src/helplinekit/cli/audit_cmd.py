@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from helplinekit.api import Helpline
     from helplinekit.config import HelplineConfig
     from helplinekit.db.uow import Database
-    from helplinekit.security.audit import Checkpoint, VerifyResult
+    from helplinekit.services.audit_admin import Checkpoint, VerifyResult
 
 #: The ``[audit]`` line ``keygen`` prints and the errors point to.
 PUBLIC_KEY_SETTING = "checkpoint_public_key"
@@ -42,9 +42,9 @@ def audit() -> None:
 
 def trusted_public_key(config: HelplineConfig) -> str | None:
     """The configured checkpoint public key, after checking ``[audit]`` has no unknown keys."""
-    from helplinekit.security.audit import check_settings
+    from helplinekit.services.audit_admin import checkpoint_public_key
 
-    return check_settings(config.extra.get("audit"), config.path)
+    return checkpoint_public_key(config.extra.get("audit"), config.path)
 
 
 def _os_user() -> str | None:
@@ -82,7 +82,7 @@ def verify_database(database: Database, checkpoint: Checkpoint | None = None) ->
     being read are not mistaken for entries added outside the chain head. Keyed entries are
     checked with the database's audit key (from the key provider).
     """
-    from helplinekit.security.audit import VerifyResult, verify_chain
+    from helplinekit.services.audit_admin import VerifyResult, verify_chain
 
     key = database.audit_key.get()
     with database.uow(read_only=True) as uow:
@@ -137,7 +137,7 @@ def _open(state: object, config_path: str | None) -> tuple[Helpline, str | None]
 def keygen(state: object, out: Path, config_path: str | None) -> None:
     """Make a checkpoint signing key and print the public key for helpline.toml."""
     from helplinekit.config import ConfigError
-    from helplinekit.security.audit import generate_signing_key
+    from helplinekit.services.audit_admin import generate_signing_key
 
     try:
         config = state.config(config_path)  # type: ignore[attr-defined]
@@ -188,7 +188,11 @@ def keygen(state: object, out: Path, config_path: str | None) -> None:
 @click.pass_obj
 def checkpoint(state: object, signing_key: Path, out: Path, config_path: str | None) -> None:
     """Sign the current head of the audit log (the checkpoint is itself audited)."""
-    from helplinekit.security.audit import CheckpointError, sign_checkpoint, signing_public_key
+    from helplinekit.services.audit_admin import (
+        CheckpointError,
+        signing_public_key,
+        write_checkpoint,
+    )
 
     try:
         pem = signing_key.read_bytes()
@@ -215,19 +219,8 @@ def checkpoint(state: object, signing_key: Path, out: Path, config_path: str | N
             raise click.ClickException("No checkpoint was written: the log is not intact.")
         descriptor = _create_exclusive(out, 0o644)  # reserve the name before auditing
         try:
-            context = helpline.context
-            with context.database.uow() as uow:
-                # The checkpoint vouches for the log up to and including its own entry.
-                entry = uow.audit.append(
-                    at=context.clock(),
-                    actor_kind="system",
-                    actor_id=None,
-                    os_user=context.os_user,
-                    action="audit.checkpoint",
-                    object_kind="audit",
-                )
-                uow.commit()
-            signed = sign_checkpoint(pem, entry.seq, entry.hash, entry.at)
+            # The checkpoint vouches for the log up to and including its own entry.
+            signed = write_checkpoint(helpline.context, pem)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 descriptor = -1
                 handle.write(signed.to_json() + "\n")
@@ -258,7 +251,7 @@ def checkpoint(state: object, signing_key: Path, out: Path, config_path: str | N
 @click.pass_obj
 def verify(state: object, checkpoint_path: Path | None, config_path: str | None) -> None:
     """Recompute the chain; name the first bad entry (exit 1) if there is one."""
-    from helplinekit.security.audit import Checkpoint, CheckpointError
+    from helplinekit.services.audit_admin import Checkpoint, CheckpointError
 
     # Opening prints "warning: …" when there is no audit key (the log is only hash-chained).
     helpline, trusted = _open(state, config_path)

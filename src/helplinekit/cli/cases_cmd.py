@@ -7,6 +7,9 @@ with the staff account and the operating-system user.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+
 import click
 
 from helplinekit.cli.helpers import as_option
@@ -97,11 +100,15 @@ def list_(
 def show(state: object, reference: str, acting_as: str | None, config_path: str | None) -> None:
     """Show one case: what you may see of its timeline, notes and tasks."""
     from helplinekit.cli.helpers import acting, open_helpline
-    from helplinekit.security.policy import AccessDenied, Action
+    from helplinekit.errors import AccessDenied
+    from helplinekit.security.policy import Action
+    from helplinekit.services.sessions import staff_names
 
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
         case = helpline.view_case(actor, reference)
+        # Staff by name, as the console shows them (staff are not survivors; ids mean nothing).
+        names = staff_names(helpline.context)
         policy = helpline.context.policy
         facts = {"status": case.status, "assignments": case.assignments, "case_id": case.id}
         timeline = (
@@ -127,7 +134,7 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
     click.echo(f"  needs: {', '.join(sorted(case.specialisms_needed)) or '-'}")
     for assignment in case.assignments:
         what = assignment.specialism.value if assignment.specialism else "owner"
-        click.echo(f"  assigned: {assignment.specialist_id} ({what})")
+        click.echo(f"  assigned: {_name(names, assignment.specialist_id)} ({what})")
     if case.needs_manual_triage:
         click.echo("  ! needs manual triage")
     if timeline is None:
@@ -146,18 +153,27 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             for message, delivery in entry.messages:
                 arrow = "<" if message.direction.value == "inbound" else ">"
                 status = f" [{delivery}]" if delivery else ""
-                click.echo(f"    {arrow} {message.created_at:%H:%M} {message.body}{status}")
+                author = f" ({_name(names, message.author_id)})" if message.author_id else ""
+                click.echo(f"    {arrow} {message.created_at:%H:%M}{author} {message.body}{status}")
     if notes is not None:
         click.echo(
             "\nNotes (the sections your work needs):" if notes else "\nNotes: none you may read."
         )
         for note in notes:
-            click.echo(f"  [{note.section.value}] {note.created_at:%Y-%m-%d}: {note.body}")
+            click.echo(
+                f"  [{note.section.value}] {note.created_at:%Y-%m-%d} "
+                f"{_name(names, note.author_id)}: {note.body}"
+            )
     if tasks:
         click.echo("\nTasks:")
         for task in tasks:
             done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
             click.echo(f"  [{task.kind.value}] {task.title} ({done})")
+
+
+def _name(names: Mapping[uuid.UUID, str], staff_id: uuid.UUID) -> str:
+    """A staff member's display name; "?" for an account that is gone (as the console shows)."""
+    return names.get(staff_id, "?")
 
 
 @cases.command()

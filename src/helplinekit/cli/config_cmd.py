@@ -28,7 +28,7 @@ def check(state: object, config_path: str | None) -> None:
     """
     from helplinekit.bootstrap import check_against
     from helplinekit.contracts.keys import KeyUnavailable
-    from helplinekit.security.audit import NO_AUDIT_KEY, provider_audit_key
+    from helplinekit.services.audit_admin import NO_AUDIT_KEY, provider_audit_key
 
     helpline = state.config(config_path)  # type: ignore[attr-defined]
     registries = state.registries(helpline)  # type: ignore[attr-defined]

@@ -12,35 +12,21 @@ DEBUG_ENV = "HELPLINEKIT_DEBUG"
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean "bad input or set-up", each with a message that says the fix."""
+    """Exceptions that mean "bad input or set-up", each with a message that says the fix.
+
+    Every error helplinekit raises on purpose descends from :class:`HelplinekitError`, whose
+    message is written for the person who caused it; pluggy's own error for a broken plugin
+    is the one outsider.
+    """
     from pluggy import PluginValidationError
 
-    from helplinekit.api import StartupError
-    from helplinekit.config import ConfigError
-    from helplinekit.contracts.keys import KeyUnavailable
-    from helplinekit.domain.errors import DomainError
-    from helplinekit.i18n import CatalogError
-    from helplinekit.plugins import LocalPluginError
-    from helplinekit.registry import RegistrationError
-    from helplinekit.security.crypto import DecryptionError
-    from helplinekit.security.policy import AccessDenied, PolicyError
+    from helplinekit.errors import HelplinekitError
 
-    return (
-        ConfigError,
-        KeyUnavailable,
-        DomainError,
-        CatalogError,
-        RegistrationError,
-        PluginValidationError,
-        StartupError,
-        LocalPluginError,
-        AccessDenied,
-        PolicyError,
-        DecryptionError,
-    )
+    return (HelplinekitError, PluginValidationError)
 
 
 def describe(error: BaseException) -> str:
+    """The ``Error: …`` text for a user error: its own message, or the fix for a broken plugin."""
     from pluggy import PluginValidationError
 
     if isinstance(error, PluginValidationError):

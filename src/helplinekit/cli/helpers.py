@@ -89,19 +89,19 @@ def acting(helpline: Helpline, email: str | None) -> Actor:
 
 def prompt_new_password(email: str, from_stdin: bool) -> str:
     """A new password for ``email``: typed twice (hidden), or one line of stdin for scripts."""
-    from helplinekit.security.passwords import PasswordRejected, check_password
+    from helplinekit.services.password_rules import PasswordRejected, check_new_password
 
     if from_stdin:
         import sys
 
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
-        check_password(password)  # PasswordRejected is a clean error
+        check_new_password(password)  # PasswordRejected is a clean error
         return password
 
     def checked(value: str) -> str:
         try:
-            check_password(value)
+            check_new_password(value)
         except PasswordRejected as error:
             raise click.BadParameter(str(error)) from None
         return value

@@ -17,6 +17,8 @@ def keys() -> None:
 @click.pass_obj
 def init(state: object, config_path: str | None) -> None:
     """Create the key file, outside the deployment folder, readable only by you."""
+    from helplinekit.services.keys_admin import database_has_data
+
     helpline = state.config(config_path)  # type: ignore[attr-defined]
     registries = state.registries(helpline)  # type: ignore[attr-defined]
     provider_class = registries.key_providers.get(helpline.keys.provider)
@@ -37,7 +39,7 @@ def init(state: object, config_path: str | None) -> None:
                 "'helplinekit keys add-audit-key'."
             )
         return
-    if _database_has_data(helpline.database_url):
+    if database_has_data(helpline.database_url):
         # Never make a new key for existing data: it could not read it, and staff might
         # then start over on a database nobody can decrypt.
         raise click.ClickException(
@@ -75,7 +77,8 @@ def add_audit_key(state: object, resume: bool, config_path: str | None) -> None:
     rewrite the log without it showing.
     """
     from helplinekit.cli.helpers import open_helpline
-    from helplinekit.security.keyfile import AuditKeyExists
+    from helplinekit.services.audit_admin import start_keying
+    from helplinekit.services.keys_admin import AuditKeyExists
 
     # Opened first: a wrong config, schema or key file is reported before anything changes.
     # Not the "no audit key" warning: that is what this command is fixing.
@@ -97,19 +100,19 @@ def add_audit_key(state: object, resume: bool, config_path: str | None) -> None:
                     "the audit log, run 'helplinekit keys add-audit-key --resume'."
                 ) from None
             click.echo(f"Added an audit key to the key file {path}; its other keys are unchanged.")
-        with context.database.uow() as uow:
-            marker = uow.audit.start_keying(at=context.clock(), os_user=context.os_user)
-            keyed_from = uow.audit.keyed_from()
-            uow.commit()
-    if marker is None:
-        click.echo(f"The audit log was already keyed from entry {keyed_from}; nothing was written.")
-    elif marker.seq == 1:
+        keying = start_keying(context)
+    seq = keying.marker_seq
+    if seq is None:
+        click.echo(
+            f"The audit log was already keyed from entry {keying.keyed_from}; nothing was written."
+        )
+    elif seq == 1:
         click.echo("The audit log is keyed from its first entry.")
     else:
         click.echo(
-            f"The audit log is keyed from entry {marker.seq}: entries 1–{marker.seq - 1} stay "
+            f"The audit log is keyed from entry {seq}: entries 1–{seq - 1} stay "
             "hash-chained (written before the audit key was added), and entry "
-            f"{marker.seq} vouches for them."
+            f"{seq} vouches for them."
         )
     if not resume:
         click.echo(
@@ -145,23 +148,3 @@ def rotate(state: object, resume: bool, config_path: str | None) -> None:
         f"Retired key version(s): {', '.join(map(str, report.retired)) or 'none'}."
     )
     click.echo("Back up the key file again now: older backups of it cannot open the database.")
-
-
-def _database_has_data(url: str) -> bool:
-    from sqlalchemy.exc import OperationalError
-
-    from helplinekit.db.engine import make_engine
-    from helplinekit.db.migrate import has_data
-
-    if url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        if not Path(url.removeprefix("sqlite:///")).exists():
-            return False
-    engine = make_engine(url)
-    try:
-        return has_data(engine)
-    except OperationalError:
-        return False  # no database to speak of yet
-    finally:
-        engine.dispose()

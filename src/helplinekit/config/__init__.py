@@ -17,6 +17,7 @@ from typing import Any
 from attrs import field, frozen
 
 from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 __all__ = [
@@ -37,7 +38,7 @@ _SPECIALISMS = ("legal", "digital_security", "counselling")
 _PREFIX = re.compile(r"^[A-Z]{2,6}$")
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The configuration is missing or invalid.
 
     Attributes:

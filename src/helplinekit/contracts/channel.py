@@ -53,6 +53,9 @@ def _lower_keys(headers: Mapping[str, str]) -> Mapping[str, str]:
     return {key.lower(): value for key, value in headers.items()}
 
 
+# Not a HelplinekitError, on purpose: the message describes a provider's request (it may
+# quote its payload, so survivor content), and the core answers the provider itself
+# (400 or 403, a generic page for the web form) without ever showing the message to anyone.
 class ChannelError(Exception):
     """A channel could not understand a request; the message says what was wrong."""
 

@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from helplinekit.domain.errors import ConfigurationError
+
 __all__ = ["KEY_BYTES", "AuditKeyProvider", "KeyProvider", "KeyUnavailable"]
 
 #: Every key is 256-bit.
 KEY_BYTES = 32
 
 
-class KeyUnavailable(Exception):
+class KeyUnavailable(ConfigurationError):
     """A key could not be obtained; the message says where it was looked for and the fix."""
 
 

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.domain.markers import N_
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ PACKAGE_DIR = Path(__file__).parent.parent
 TEMPLATE_PATH = PACKAGE_DIR / "locale" / "helplinekit.pot"
 
 
-class CatalogError(Exception):
+class CatalogError(ConfigurationError):
     """A catalog could not be read; the message names the file and the problem."""
 
 

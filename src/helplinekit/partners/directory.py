@@ -30,7 +30,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from helplinekit.domain import DomainError, ReferralPartner
+from helplinekit.domain import ReferralPartner
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.domain.names import LANGUAGE_TAG_RE, NAMESPACED_NAME_RE
 
 FILENAME = "referrals.csv"
@@ -49,7 +50,7 @@ _SERVICE = re.compile(r"^[a-z0-9_]{2,40}$")
 _REGION = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
 
-class DirectoryError(DomainError):
+class DirectoryError(ConfigurationError):
     """``referrals.csv`` has a mistake; the message names the line, the column and the fix."""
 
 

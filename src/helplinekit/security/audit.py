@@ -30,6 +30,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+from helplinekit.domain.errors import InvalidValue
+
 __all__ = [
     "AUDIT_KEYED",
     "GENESIS",
@@ -72,7 +74,7 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 _WORD = re.compile(r"^[a-z0-9_.:-]{0,64}$")
 
 
-class CheckpointError(Exception):
+class CheckpointError(InvalidValue):
     """A checkpoint file is unreadable, forged, or signed with another key."""
 
 

@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helplinekit.contracts.keys import KEY_BYTES, KeyProvider, KeyUnavailable
+from helplinekit.domain.errors import ConfigurationError
 
 __all__ = [
     "OWNER_KINDS",
@@ -52,7 +53,7 @@ _WRAPPED_BYTES = _OVERHEAD + KEY_BYTES
 _AAD_LABEL = b"helplinekit/v1\x00"
 
 
-class DecryptionError(Exception):
+class DecryptionError(ConfigurationError):
     """A ciphertext or wrapped key could not be decrypted.
 
     The message names where the value came from (table, column and row, or the key's owner)

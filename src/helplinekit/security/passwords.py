@@ -28,7 +28,7 @@ import pyotp
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from helplinekit.domain.errors import DomainError
+from helplinekit.domain.errors import InvalidValue
 
 __all__ = [
     "ARGON2_MEMORY_KIB",
@@ -82,7 +82,7 @@ _hasher = PasswordHasher(
 )
 
 
-class PasswordRejected(DomainError):
+class PasswordRejected(InvalidValue):
     """A new password is too short or too long (the only rules there are)."""
 
 

@@ -16,7 +16,15 @@ from typing import Any
 
 from attrs import field, frozen
 
-from helplinekit.domain import Assignment, CaseStatus, NoteSection, Role, Specialism, Specialist
+from helplinekit.domain import (
+    Assignment,
+    CaseStatus,
+    NoteSection,
+    Role,
+    Specialism,
+    Specialist,
+    errors,
+)
 
 __all__ = [
     "CONTENT_ROLES",
@@ -38,17 +46,35 @@ __all__ = [
 ]
 
 
-class PolicyError(Exception):
+class PolicyError(errors.ConfigurationError):
     """The ``[policy]`` table names something the policy does not know."""
 
 
-class AccessDenied(Exception):
-    """The actor may not do this. The message names the action, never case content."""
+class AccessDenied(errors.AccessDenied):
+    """The actor may not do this. The message says what they may do instead and whom to ask.
+
+    The message comes from :data:`helplinekit.security.refusals.REFUSALS` and never names
+    the actor, the action or case content; those are kept as attributes for the audit log.
+
+    Attributes:
+        action: The action that was refused.
+        actor: Who asked.
+        why: The detail of this refusal (a note section, a rule), for logs, never shown.
+        template: The English message, as marked for translation.
+        params: The values for :attr:`template` (none: the message is one sentence).
+    """
 
     def __init__(self, action: Action, actor: Actor, why: str = "") -> None:
-        self.action, self.actor = action, actor
-        detail = f" ({why})" if why else ""
-        super().__init__(f"{actor.label} may not {action.value}{detail}.")
+        from helplinekit.security.refusals import REFUSALS
+
+        self.action, self.actor, self.why = action, actor, why
+        self.template = REFUSALS[action]
+        self.params: Mapping[str, str] = {}
+        super().__init__(self.template)
+
+    def __reduce__(self) -> tuple[type[AccessDenied], tuple[object, ...]]:
+        # Pickled (between worker processes) from the constructor's arguments, not the message.
+        return (type(self), (self.action, self.actor, self.why))
 
 
 class Action(enum.StrEnum):

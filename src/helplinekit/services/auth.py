@@ -55,6 +55,7 @@ from attrs import field, frozen
 from helplinekit.db.repos.staff import Credentials
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import DomainError, Specialist
+from helplinekit.domain.errors import InvalidValue
 from helplinekit.security import passwords
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.audit_trail import audit, audit_now
@@ -154,7 +155,7 @@ class LoginThrottled(AuthenticationFailed):
         )
 
 
-class EnrolmentCodeRejected(DomainError):
+class EnrolmentCodeRejected(InvalidValue):
     """The code given to confirm a new authenticator is not valid now."""
 
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from helplinekit.db.repos.staff import KnownDevice
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import DomainError
+from helplinekit.domain.errors import NotFound
 from helplinekit.i18n import N_
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
@@ -53,7 +54,7 @@ DEVICE_LIFETIME = timedelta(days=180)
 _MAX_COOKIE = 256
 
 
-class NoSuchDevice(DomainError):
+class NoSuchDevice(NotFound):
     """The device is not (or no longer) one of this staff member's known devices."""
 
 

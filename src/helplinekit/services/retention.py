@@ -17,6 +17,7 @@ from typing import Any
 
 from attrs import frozen
 
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
 from helplinekit.services.context import ServiceContext
@@ -25,7 +26,7 @@ from helplinekit.services.erasure import erase_due_case, truncate_wal
 DEFAULTS = {"closed_case_days": 365, "backup_days": 30}
 
 
-class RetentionConfigError(ValueError):
+class RetentionConfigError(ConfigurationError, ValueError):
     """``[retention]`` names an unknown setting or a bad value."""
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from attrs import frozen
 
-from helplinekit.domain import DomainError
+from helplinekit.domain.errors import ConfigurationError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit, audit_now
 from helplinekit.services.context import ServiceContext
@@ -21,7 +21,7 @@ from helplinekit.services.context import ServiceContext
 BATCH = 200
 
 
-class RotationError(DomainError):
+class RotationError(ConfigurationError):
     """The key provider cannot rotate (e.g. keys come from environment variables)."""
 
 

@@ -33,6 +33,7 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # zxcvbn ships no typ
 from helplinekit.contracts.channel import InboundRequest
 from helplinekit.db.errors import DuplicateRow
 from helplinekit.domain import Direction
+from helplinekit.domain.errors import InvalidValue
 from helplinekit.domain.states import DeliveryState
 from helplinekit.security.passwords import dummy_verify, normalise_password, verify_password
 from helplinekit.services import check_guard
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 
-class MalformedCaseCode(ValueError):
+class MalformedCaseCode(InvalidValue):
     """The text typed is not shaped like a case code."""
 
 

@@ -22,6 +22,8 @@ from helplinekit.domain import (
 from helplinekit.services.context import ServiceContext, log
 
 
+# Not a HelplinekitError, on purpose: nobody is shown it. The worker catches it, flags the
+# case for manual triage and keeps its message as the job's failure reason.
 class TriageFailed(Exception):
     """A plugin failed during triage; the case has been flagged for manual triage."""
 
