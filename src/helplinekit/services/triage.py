@@ -15,7 +15,6 @@ from helplinekit.domain import (
     Assignment,
     Case,
     CaseStatus,
-    Message,
     Specialism,
     max_risk,
 )
@@ -138,8 +137,3 @@ def _flag_for_manual_triage(ctx: ServiceContext, case_id: uuid.UUID) -> None:
         if not case.needs_manual_triage:
             uow.cases.save(attrs.evolve(case, needs_manual_triage=True))
             uow.commit()
-
-
-def message_for(ctx: ServiceContext, message_id: uuid.UUID) -> Message:
-    with ctx.database.uow(read_only=True) as uow:
-        return uow.messages.get(message_id)
