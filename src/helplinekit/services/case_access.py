@@ -23,6 +23,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any, TypeAlias
 
 from attrs import define, field
@@ -171,7 +172,7 @@ def save_case(ctx: ServiceContext, uow: UnitOfWork, before: Case, after: Case) -
         )
     new = [a for a in after.assignments if a not in before.assignments]
     for assignment in new:
-        uow.after_commit(lambda a=assignment: ctx.notify("case_assigned", case=after, assignment=a))
+        uow.after_commit(partial(ctx.notify, "case_assigned", case=after, assignment=assignment))
 
 
 @define

@@ -195,8 +195,8 @@ def attempt_sign_in(
             fresh = throttle.last_failure_at >= now - FAILURES_FORGOTTEN_AFTER
             counts.append(throttle.failures if fresh else 0)
             if fresh and throttle.blocked_until is not None and now < throttle.blocked_until:
-                left = math.ceil((throttle.blocked_until - now).total_seconds())
-                wait = max(wait, left, 1)
+                remaining = math.ceil((throttle.blocked_until - now).total_seconds())
+                wait = max(wait, remaining, 1)
         pair_failures = next(
             (n for gate, n in zip(gates, counts, strict=True) if gate.reset_on_success), 0
         )

@@ -135,7 +135,7 @@ def wait_after(failures: int, free: int = FREE_FAILURES) -> int:
     """Seconds the next attempt must wait after ``failures`` consecutive failures."""
     if failures < free:
         return 0
-    return min(2 ** min(failures - free, 20), MAX_WAIT_SECONDS)
+    return min(1 << min(failures - free, 20), MAX_WAIT_SECONDS)
 
 
 def client_network(address: str) -> str:

@@ -9,6 +9,7 @@ retried; nothing is lost either way.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from helplinekit.contracts.triage import Candidate, RiskSignal
 from helplinekit.domain import (
@@ -123,7 +124,7 @@ def route(ctx: ServiceContext, case_id: uuid.UUID) -> Case:
             committed = case
             for assignment in added:
                 uow.after_commit(
-                    lambda a=assignment: ctx.notify("case_assigned", case=committed, assignment=a)
+                    partial(ctx.notify, "case_assigned", case=committed, assignment=assignment)
                 )
             uow.commit()
     return case
