@@ -22,6 +22,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from helplinekit.api_casework import CaseworkMethods
+from helplinekit.api_staff import StaffMethods
 from helplinekit.bootstrap import StartupError, open_context
 from helplinekit.config import HelplineConfig
 
@@ -29,12 +31,8 @@ if TYPE_CHECKING:
     import pluggy
 
     from helplinekit.contracts.channel import InboundMessage, InboundRequest
-    from helplinekit.db.repos.cases import CaseFilters
-    from helplinekit.domain import Specialist
     from helplinekit.security.crypto import FieldCipher
     from helplinekit.security.policy import Actor
-    from helplinekit.services.auth import SignInClient, TotpEnrolment
-    from helplinekit.services.casework import Page
     from helplinekit.services.context import ServiceContext
     from helplinekit.services.intake import IntakeResult, ReceiveResult
     from helplinekit.services.worker import WorkReport
@@ -42,8 +40,13 @@ if TYPE_CHECKING:
 __all__ = ["Helpline", "StartupError"]
 
 
-class Helpline:
-    """One running helpline: configuration, plugins, database, policy."""
+class Helpline(CaseworkMethods, StaffMethods):
+    """One running helpline: configuration, plugins, database, policy.
+
+    Every service that acts for a person is a method, ``helpline.<service>(actor, …)``
+    (:class:`~helplinekit.api_casework.CaseworkMethods`,
+    :class:`~helplinekit.api_staff.StaffMethods`).
+    """
 
     def __init__(self, context: ServiceContext) -> None:
         self.context = context
@@ -162,54 +165,6 @@ class Helpline:
 
         return Actor.system()
 
-    # -- staff accounts: signing in ----------------------------------------------------
-
-    def authenticate(
-        self, email: str, password: str, code: str, client: SignInClient | None = None
-    ) -> Actor:
-        """Sign a staff member in with their password and a one-time or recovery code.
-
-        Audited as ``login.ok`` or ``login.failed``; throttled per account and client.
-        ``client`` says where the attempt comes from (its address, the device cookie it
-        brought); without one it is the command line on the server, a client of its own.
-
-        :raises AuthenticationFailed: "Wrong email, password or code." whatever was wrong
-            (:class:`~helplinekit.services.auth.LoginThrottled` when attempts must wait).
-        """
-        from helplinekit.services.auth import COMMAND_LINE, authenticate
-
-        return authenticate(self.context, email, password, code, client or COMMAND_LINE)
-
-    def set_password(self, actor: Actor, email: str, password: str) -> None:
-        """Set a staff member's password (8 to 1024 characters; Argon2id)."""
-        from helplinekit.services.auth import set_password
-
-        set_password(self.context, actor, email, password)
-
-    def begin_totp_enrolment(self, actor: Actor, email: str) -> TotpEnrolment:
-        """Issue a new authenticator secret, its ``otpauth://`` URI and recovery codes."""
-        from helplinekit.services.auth import begin_totp_enrolment
-
-        return begin_totp_enrolment(self.context, actor, email)
-
-    def confirm_totp_enrolment(self, actor: Actor, email: str, code: str) -> None:
-        """Confirm a newly issued authenticator with the code it shows now."""
-        from helplinekit.services.auth import confirm_totp_enrolment
-
-        confirm_totp_enrolment(self.context, actor, email, code)
-
-    def disable_staff(self, actor: Actor, email: str) -> Specialist:
-        """Disable a staff account: no sign-in, no cases, no new work."""
-        from helplinekit.services.auth import disable_staff
-
-        return disable_staff(self.context, actor, email)
-
-    def enable_staff(self, actor: Actor, email: str) -> Specialist:
-        """Enable a disabled staff account again."""
-        from helplinekit.services.auth import enable_staff
-
-        return enable_staff(self.context, actor, email)
-
     # -- intake and the worker ---------------------------------------------------------
 
     def receive(self, channel: str, request: InboundRequest) -> ReceiveResult:
@@ -258,29 +213,3 @@ class Helpline:
 
         return run_retention(self.context)
 
-    # -- casework ----------------------------------------------------------------------
-
-    def list_cases(
-        self, actor: Actor, filters: CaseFilters | None = None, *, limit: int = 50, offset: int = 0
-    ) -> Page:
-        from helplinekit.db.repos.cases import CaseFilters
-        from helplinekit.services.casework import list_cases
-
-        return list_cases(self.context, actor, filters or CaseFilters(), limit=limit, offset=offset)
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        # Every service that acts for a person is ``helpline.<service>(actor, …)``.
-        from helplinekit.services import break_glass, case_page, casework, erasure, legal
-        from helplinekit.services.actions import SERVICE_ACTIONS
-
-        modules = (casework, erasure, break_glass, legal, case_page)
-        module = next((m for m in modules if hasattr(m, name)), None)
-        if name in SERVICE_ACTIONS and module is not None:
-            function = getattr(module, name)
-
-            def bound(*args: Any, **kwargs: Any) -> Any:
-                return function(self.context, *args, **kwargs)
-
-            bound.__doc__ = function.__doc__
-            return bound
-        raise AttributeError(name)

@@ -9,8 +9,6 @@ counts page views rather than the queries behind them.
 
 from __future__ import annotations
 
-import uuid
-
 from attrs import frozen
 
 from helplinekit.domain import (
@@ -28,13 +26,9 @@ from helplinekit.domain import (
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
-from helplinekit.services.casework import (
-    TimelineEntry,
-    _case,
-    _require,
-    _sections,
-    safe_contacts_shown,
-)
+from helplinekit.services.case_access import CaseRef, load_case, readable_sections, require
+from helplinekit.services.case_reading import TimelineEntry
+from helplinekit.services.contacts import safe_contacts_shown
 from helplinekit.services.context import ServiceContext
 from helplinekit.services.legal import LegalOptions, build_options
 from helplinekit.services.matching import visible_cases_of_caller
@@ -100,13 +94,13 @@ class CasePage:
 
 
 @service_action(Action.CASE_VIEW)
-def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> CasePage:
+def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: CaseRef) -> CasePage:
     """The case page for ``actor``: every part they may see, and one audit entry."""
     from helplinekit.services.break_glass import with_grants
 
     current = with_grants(ctx, actor)
     with ctx.database.uow(read_only=True) as uow:
-        case = _case(uow, case_ref)
+        case = load_case(uow, case_ref)
 
     def allows(action: Action) -> bool:
         return ctx.policy.allows(
@@ -114,13 +108,13 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
         )
 
     if not allows(Action.CASE_VIEW):
-        _require(ctx, actor, Action.CASE_VIEW, case)  # audits the refusal and raises
+        require(ctx, actor, Action.CASE_VIEW, case)  # audits the refusal and raises
     allowed = frozenset(action for action in PAGE_ACTIONS if allows(action))
     if Action.CASE_READ_MESSAGES in allowed:
         # A staff member who may already read the case has no glass to break.
         allowed -= {Action.BREAK_GLASS}
     parts: dict[str, object] = {}
-    sections = _sections(ctx, actor, case)
+    sections = readable_sections(ctx, actor, case)
     with ctx.database.uow(read_only=True) as uow:
         if Action.CASE_READ_MESSAGES in allowed:
             case = uow.cases.get(case.id)  # with its attributes: content may be read
@@ -149,7 +143,7 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str)
         if Action.NOTE_READ in allowed:
             parts["notes"] = tuple(uow.notes.for_case(case.id, sections))
             if Action.NOTE_WRITE in allowed:
-                parts["writable_sections"] = _sections(ctx, actor, case, Action.NOTE_WRITE)
+                parts["writable_sections"] = readable_sections(ctx, actor, case, Action.NOTE_WRITE)
         if Action.TASK_MANAGE in allowed:
             parts["tasks"] = tuple(uow.tasks.for_case(case.id))
         if Action.REFERRAL_MANAGE in allowed:

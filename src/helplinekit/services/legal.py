@@ -10,7 +10,6 @@ disclaimer and the review date always come with the options.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from attrs import field, frozen
@@ -29,6 +28,7 @@ from helplinekit.domain import Caller, Case, DomainError, Gender
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
+from helplinekit.services.case_access import CaseRef, case_reading
 from helplinekit.services.context import ServiceContext
 
 __all__ = ["ApplicableProvision", "LegalOptions", "evaluate", "legal_options"]
@@ -237,15 +237,12 @@ def build_options(
 
 
 @service_action(Action.CASE_LEGAL_OPTIONS)
-def legal_options(ctx: ServiceContext, actor: Actor, case_ref: uuid.UUID | str) -> LegalOptions:
+def legal_options(ctx: ServiceContext, actor: Actor, case_ref: CaseRef) -> LegalOptions:
     """The legal options for a case, from the deployment's jurisdiction plugin."""
-    from helplinekit.services.casework import _case, _require
-
-    with ctx.database.uow(read_only=True) as uow:
-        case = _case(uow, case_ref)
-        _require(ctx, actor, Action.CASE_LEGAL_OPTIONS, case, uow=uow)
-        case = uow.cases.get(case.id)  # with its attributes, now that access is granted
-        caller = uow.callers.get(case.caller_id)
+    with case_reading(ctx, actor, case_ref) as reading:
+        # With its attributes, now that access is granted.
+        case = reading.uow.cases.get(reading.case.id)
+        caller = reading.uow.callers.get(case.caller_id)
     key = ctx.config.jurisdiction
     if key not in ctx.registries.jurisdictions:
         raise DomainError(f"The jurisdiction {key!r} is not installed.")

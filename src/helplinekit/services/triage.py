@@ -9,13 +9,13 @@ retried; nothing is lost either way.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from helplinekit.contracts.triage import Candidate, RiskSignal
 from helplinekit.domain import (
     Assignment,
     Case,
     CaseStatus,
-    Message,
     Specialism,
     max_risk,
 )
@@ -126,7 +126,7 @@ def route(ctx: ServiceContext, case_id: uuid.UUID) -> Case:
             committed = case
             for assignment in added:
                 uow.after_commit(
-                    lambda a=assignment: ctx.notify("case_assigned", case=committed, assignment=a)
+                    partial(ctx.notify, "case_assigned", case=committed, assignment=assignment)
                 )
             uow.commit()
     return case
@@ -140,8 +140,3 @@ def _flag_for_manual_triage(ctx: ServiceContext, case_id: uuid.UUID) -> None:
         if not case.needs_manual_triage:
             uow.cases.save(attrs.evolve(case, needs_manual_triage=True))
             uow.commit()
-
-
-def message_for(ctx: ServiceContext, message_id: uuid.UUID) -> Message:
-    with ctx.database.uow(read_only=True) as uow:
-        return uow.messages.get(message_id)
