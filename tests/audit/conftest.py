@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.domain import (
     ContactKind,
     NoteSection,
@@ -21,6 +20,7 @@ from helplinekit.domain import (
     Specialist,
     parse_urn,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.audit import AuditEntry
 from helplinekit.security.policy import AccessDenied, Actor
 

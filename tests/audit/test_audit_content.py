@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from helplinekit.db.models import AuditHeadRow, AuditRow
-from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.domain import NoteSection, Role, Specialism, parse_urn
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.audit import check_details, verify_chain
 from helplinekit.security.policy import AccessDenied
 from helplinekit.services.audit_trail import audit_now

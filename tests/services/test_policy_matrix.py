@@ -25,7 +25,6 @@ import pytest
 import helplinekit.services
 from helplinekit.api import Helpline, StartupError
 from helplinekit.contracts import InboundRequest
-from helplinekit.db.repos.cases import CaseFilters
 from helplinekit.domain import (
     CaseStatus,
     ContactKind,
@@ -37,6 +36,7 @@ from helplinekit.domain import (
     Specialism,
     Specialist,
 )
+from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.policy import AccessDenied, Action, Actor, refused_pairs
 from helplinekit.services.actions import SERVICE_ACTIONS
 

@@ -21,7 +21,7 @@ from attrs import field, frozen
 
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import DomainError, Role, Specialist
-from helplinekit.domain.errors import NotFound
+from helplinekit.domain.errors import InvalidValue, NotFound
 from helplinekit.security import passwords
 from helplinekit.security.policy import AccessDenied, Action, Actor, pair_name
 from helplinekit.services.actions import service_action
