@@ -292,8 +292,8 @@ def check_case(request: Request, site: SiteDep, body: PostedBody) -> Response:
         return response
     if checked.closed_until is not None:
         response = render(request, "check.html", language, 429, error="closed")
-        seconds = (checked.closed_until - ctx.clock()).total_seconds()
-        response.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
+        left = (checked.closed_until - ctx.clock()).total_seconds()
+        response.headers["Retry-After"] = str(max(1, math.ceil(left)))
         return response
     if checked.replies is None:
         return render(request, "check.html", language, 403, error="nomatch")

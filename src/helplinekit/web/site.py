@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -18,8 +18,10 @@ from fastapi import Depends, Request
 from helplinekit.contracts.channel import contact_schemes
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from helplinekit.api import Helpline
-    from helplinekit.contracts.channel import Channel
+    from helplinekit.contracts.channel import InboundRequest, ParsedEvent
     from helplinekit.contracts.language import LanguagePack
     from helplinekit.services.context import ServiceContext
 
@@ -36,6 +38,16 @@ KNOWN_WEB_SETTINGS = frozenset(
     {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
 )
 CSRF_PURPOSE = "console-csrf:v1"
+
+
+class FormChannel(Protocol):
+    """The public form's channel as the pages use it: it issues and checks the form's token."""
+
+    def issue_token(self) -> str: ...
+
+    def verify(self, request: InboundRequest) -> None: ...
+
+    def parse(self, request: InboundRequest) -> Sequence[ParsedEvent]: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,7 @@ class Site:
 
     ctx: ServiceContext
     settings: WebSettings
-    form_channel: Channel
+    form_channel: FormChannel
     enabled_languages: tuple[str, ...]
     default_language: str
     helpline_name: str
@@ -95,7 +107,10 @@ class Site:
 
     @classmethod
     def of(cls, helpline: Helpline) -> Site:
-        """The site of ``helpline``; ValueError when it lacks the form channel or ``[web]`` is bad."""
+        """The site of ``helpline``.
+
+        :raises ValueError: it lacks the ``web.form`` channel, or ``[web]`` is unusable.
+        """
         ctx = helpline.context
         channel = ctx.channels.get(FORM_CHANNEL)
         if channel is None:

@@ -108,7 +108,9 @@ def case_triage(
     request: Request, site: SiteDep, session: Staff, form: CheckedForm, ref: str
 ) -> Response:
     categories = [code for code in form.all("category") if code]
-    specialisms = [forms.one_of(Specialism, value, "specialism") for value in form.all("specialism")]
+    specialisms = [
+        forms.one_of(Specialism, value, "specialism") for value in form.all("specialism")
+    ]
     casework.triage_case(
         site.ctx,
         session.actor,

@@ -23,8 +23,8 @@ from helplinekit.domain import (
     RiskLevel,
     Specialism,
     TaskKind,
+    errors,
 )
-from helplinekit.domain import errors
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
 from helplinekit.services import case_page, casework, sessions
@@ -45,9 +45,7 @@ router = APIRouter(prefix="/cases")
 def new_case_form(request: Request, site: SiteDep, session: Staff) -> Response:
     if not site.ctx.policy.allows(session.actor, Action.CASE_OPEN):
         raise Refusal(403, ACCESS_DENIED)
-    return staff_page(
-        request, "new_case.html", session, helpline_languages=site.language_choices()
-    )
+    return staff_page(request, "new_case.html", session, helpline_languages=site.language_choices())
 
 
 @router.post("/new", dependencies=[back_to("new_case_form")])

@@ -83,7 +83,9 @@ class Enrolment:
 def sign_in_form(request: Request, site: SiteDep, posted: PostedForm) -> FormData:
     """The sign-in form, once its size and its token (bound to the sign-in cookie) are checked."""
     if posted.too_large:
-        raise Refusal(413, FORM_TOO_LARGE, back=path_for(request, "login_form"), language=site.pack(None))
+        raise Refusal(
+            413, FORM_TOO_LARGE, back=path_for(request, "login_form"), language=site.pack(None)
+        )
     form = posted.form
     language = site.pack(form.one("language") if form else None)
     cookie = request.cookies.get(SIGN_IN_COOKIE, "")
