@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from helplinekit.domain import errors
 from helplinekit.i18n import N_
-from helplinekit.security import policy
+from helplinekit.security.policy import AccessDenied as PolicyAccessDenied
 from helplinekit.services import casework
 from helplinekit.web.console.deps import (
     SESSION_ENDED,
@@ -143,7 +143,7 @@ HANDLERS: dict[type[Exception], Handler] = {
     Refusal: refused,
     SignInFormExpired: sign_in_form_expired,
     errors.AccessDenied: access_denied,
-    policy.AccessDenied: access_denied,  # until it is an errors.AccessDenied
+    PolicyAccessDenied: access_denied,  # until it is an errors.AccessDenied
     errors.NotFound: not_found,
     casework.NotFound: not_found,  # until it is an errors.NotFound
     errors.HelplinekitError: domain_rule,
