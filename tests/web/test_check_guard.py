@@ -60,7 +60,7 @@ def quick_hashes(monkeypatch):
     from argon2 import PasswordHasher
 
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr("helplinekit.web.app.hash_password", cheap.hash)
+    monkeypatch.setattr("helplinekit.web.public.hash_password", cheap.hash)
 
 
 def _client(app, address: str) -> TestClient:

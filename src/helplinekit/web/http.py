@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from helplinekit.web.labels import TEMPLATE_LABELS
 from helplinekit.web.text import show_controls
 
 __all__ = [
@@ -90,8 +91,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @functools.cache
 def jinja_environment(translations: gettext.NullTranslations) -> Environment:
-    """The web templates, autoescaped, with ``_()`` translating through ``translations`` and
-    the ``show_controls`` filter (:func:`helplinekit.web.text.show_controls`)."""
+    """The web templates, autoescaped, with ``_()`` translating through ``translations``, the
+    ``show_controls`` filter (:func:`helplinekit.web.text.show_controls`) and the label
+    dictionaries of :mod:`helplinekit.web.labels` as globals (``STATUS``, ``RISK``, …)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -100,5 +102,6 @@ def jinja_environment(translations: gettext.NullTranslations) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     # Survivor and staff text goes through it, so a direction control shows, not acts.
     env.filters["show_controls"] = show_controls
+    env.globals.update(TEMPLATE_LABELS)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env

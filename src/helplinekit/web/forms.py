@@ -1,0 +1,165 @@
+"""Reading form fields into domain values, for the console and the public pages.
+
+Each parser raises :class:`BadInput` (a :class:`~helplinekit.domain.DomainError`, so the
+problem page shows its message) naming the field and the fix; nothing here touches the
+database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from helplinekit.domain import (
+    URN,
+    AtRiskIdentity,
+    CaseAttributes,
+    DomainError,
+    InvalidURN,
+    PerpetratorRelation,
+    UnknownScheme,
+    UnsafeCharacter,
+    parse_urn,
+)
+from helplinekit.i18n import N_
+from helplinekit.web.http import FormData
+
+__all__ = [
+    "BadInput",
+    "attributes",
+    "choice",
+    "flag",
+    "form_fields",
+    "one_of",
+    "parse_uuid",
+    "phone_urn",
+    "safe_contact_problem",
+    "text",
+    "yes_no",
+]
+
+#: Said when the safe contact is neither unsafe nor of an unknown scheme, just unreadable.
+_BAD_SAFE_CONTACT = N_(
+    "The safe way to reach you is not a phone number or address we can use. Write it like "
+    "tel:+923001234567 or mailto:name@example.org."
+)
+
+
+class BadInput(DomainError):
+    """A form field holds a value the console cannot use; the message names it."""
+
+
+def choice(form: FormData, name: str, kind: Callable[[str], Any], *, required: bool = True) -> Any:
+    """The field ``name`` read by ``kind`` (an enum, ``int``, …); None when optional and empty."""
+    value = form.one(name)
+    if not value:
+        if required:
+            raise BadInput(f"The field {name!r} is required.")
+        return None
+    return one_of(kind, value, name)
+
+
+def one_of(kind: Callable[[str], Any], value: str, name: str) -> Any:
+    """``value`` read by ``kind``; BadInput naming the field ``name`` when it is not one."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise BadInput(f"{value!r} is not a valid choice for {name!r}.") from None
+
+
+def text(form: FormData, name: str, *, required: bool = True, limit: int = 20_000) -> str:
+    """The field ``name``, stripped, at most ``limit`` characters."""
+    value = form.one(name).strip()
+    if required and not value:
+        raise BadInput(f"Please fill in {name!r}.")
+    if len(value) > limit:
+        raise BadInput(f"{name!r} is longer than {limit} characters; shorten it.")
+    return value
+
+
+def flag(form: FormData, name: str) -> bool:
+    """Whether the checkbox ``name`` is ticked."""
+    return form.one(name) in ("yes", "on", "1", "true")
+
+
+def yes_no(form: FormData, name: str) -> bool | None:
+    """A yes / no / not known choice: "not known" stays distinct from "no"."""
+    answers = {"yes": True, "no": False, "unknown": None}
+    value = form.one(name) or "unknown"
+    if value not in answers:
+        raise BadInput(f"{value!r} is not a valid choice for {name!r}; use yes, no or unknown.")
+    return answers[value]
+
+
+def attributes(form: FormData) -> CaseAttributes:
+    """The case's facts from the triage form (shown only to staff who may read the case)."""
+    platforms = tuple(
+        dict.fromkeys(
+            p.strip().lower()
+            for p in form.one("platforms").replace("،", ",").split(",")
+            if p.strip()
+        )
+    )
+    return CaseAttributes(
+        victim_is_minor=yes_no(form, "victim_is_minor"),
+        ai_generated_content=yes_no(form, "ai_generated_content"),
+        perpetrator_relation=choice(
+            form, "perpetrator_relation", PerpetratorRelation, required=False
+        ),
+        platforms=platforms,
+        first_contact_channel=form.one("first_contact_channel") or None,
+        at_risk_identities=[one_of(AtRiskIdentity, v, "identity") for v in form.all("identity")],
+    )
+
+
+def parse_uuid(value: str, what: str) -> uuid.UUID:
+    """An id from a URL; BadInput saying it is not a ``what`` id."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadInput(f"{value!r} is not a {what} id.") from None
+
+
+def phone_urn(number: str, country: str | None) -> URN:
+    """The caller's number as a ``tel:`` URN, or BadInput naming it."""
+    try:
+        return parse_urn("tel:" + number, default_region=country)
+    except UnsafeCharacter:
+        raise  # it names the character and the fix, in the staff member's language
+    except (ValueError, DomainError):
+        raise BadInput(
+            f"{number!r} is not a phone number we can use; write it with its country code, "
+            "e.g. +92 300 1234567."
+        ) from None
+
+
+def form_fields(body: bytes) -> dict[str, str] | None:
+    """A public form's fields, each sent once; None when the body is not such a form."""
+    try:
+        decoded = body.decode("utf-8")
+        parsed = parse_qs(decoded, keep_blank_values=True, max_num_fields=32)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if any(len(values) != 1 for values in parsed.values()):
+        return None
+    return {key: values[0] for key, values in parsed.items()}
+
+
+def safe_contact_problem(value: str, schemes: tuple[str, ...]) -> InvalidURN | None:
+    """Why the survivor's "safe way to reach me" cannot be used, or None (also when empty).
+
+    Checked here rather than left to the channel, so the survivor is told what is wrong (an
+    invisible character, a scheme nobody can be reached on) instead of "the form could not
+    be accepted".
+    """
+    if not value.strip():
+        return None
+    try:
+        parse_urn(value, schemes=schemes)
+    except (UnsafeCharacter, UnknownScheme) as error:
+        return error
+    except InvalidURN:
+        return InvalidURN(_BAD_SAFE_CONTACT)
+    return None
