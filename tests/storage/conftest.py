@@ -36,9 +36,9 @@ from helplinekit.domain import (
     ReferralStatus,
     Role,
     Specialism,
-    Specialist,
     parse_urn,
 )
+from helplinekit.testing import make_staff_member
 
 from ..pg_admin import scratch_database
 
@@ -149,18 +149,14 @@ def seed(helpline: Any, canaries: Canaries) -> Seeded:
     c = canaries
     system = helpline.system()
     email = f"worker-{secrets.token_hex(4)}@helpline.example"
-    helpline.save_staff(
-        system,
-        Specialist(
-            email=email,
-            display_name="Case Worker",
-            roles=frozenset({Role.INTAKE, Role.LAWYER, Role.DIGITAL_SECURITY, Role.COUNSELLOR}),
-            specialisms=frozenset(Specialism),
-            languages=("en",),
-            capacity=100,
-        ),
-    )
-    worker = helpline.actor(email)
+    worker = make_staff_member(
+        helpline,
+        email,
+        *(Role.INTAKE, Role.LAWYER, Role.DIGITAL_SECURITY, Role.COUNSELLOR),
+        specialisms=Specialism,
+        capacity=100,
+        display_name="Case Worker",
+    ).actor
     _enrol_totp(helpline, email, c)
 
     # A survivor writes through the web form: the URN's token, the message, an attachment's
