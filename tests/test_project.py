@@ -87,7 +87,9 @@ def test_docs_build_strictly(tmp_path: Path) -> None:
 def _readme_command(heading: str) -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split(f"## {heading}", 1)[1]
-    return re.search(r"```sh\n(.+?)\n```", section, re.S).group(1).strip()
+    block = re.search(r"```sh\n(.+?)\n```", section, re.S)
+    assert block, f"README.md's '{heading}' section has no sh block"
+    return block.group(1).strip()
 
 
 def test_ci_runs_the_readme_test_command() -> None:
