@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from helplinekit.security.policy import Actor
 
 __all__ = [
+    "STAFF_PASSWORD",
     "StaffMember",
     "assert_channel_conforms",
     "assert_jurisdiction_conforms",
@@ -346,7 +347,7 @@ class NullCipher:
 
 # -- staff accounts ---------------------------------------------------------------------------
 
-#: The password :func:`make_staff_member` gives an account when asked for one.
+#: A password for test accounts: ``make_staff_member(..., password=STAFF_PASSWORD)``.
 STAFF_PASSWORD = "correct horse battery staple"
 
 
@@ -364,7 +365,7 @@ class StaffMember:
 
     specialist: Specialist
     actor: Actor
-    password: str | None = None
+    password: str | None = dataclasses.field(default=None, repr=False)
     totp_secret: str | None = dataclasses.field(default=None, repr=False)
     recovery_codes: list[str] = dataclasses.field(default_factory=list, repr=False)
     clock: Callable[[], datetime] = dataclasses.field(default=datetime.now, repr=False)
