@@ -51,79 +51,34 @@ key = "intl.baseline"
 # -- databases: every database test runs on SQLite and on PostgreSQL ---------------------------
 
 import base64  # noqa: E402
-import contextlib  # noqa: E402
-import os  # noqa: E402
 import secrets  # noqa: E402
-import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "HELPLINEKIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-REQUIRE_POSTGRES = os.environ.get("HELPLINEKIT_REQUIRE_POSTGRES", "") not in ("", "0")
-
-
-def _postgres_unavailable() -> str | None:
-    try:
-        import psycopg
-    except ImportError:
-        return "psycopg is not installed (pip install -r requirements-test.txt)"
-    from sqlalchemy.engine import make_url
-
-    url = make_url(POSTGRES_ADMIN_URL)
-    try:
-        psycopg.connect(
-            host=url.host, port=url.port, user=url.username, dbname=url.database, connect_timeout=3
-        ).close()
-    except psycopg.OperationalError as error:
-        return f"no PostgreSQL at {url.host}:{url.port} ({str(error).strip().splitlines()[0]})"
-    return None
+from .pg_admin import ADMIN_URL, REQUIRED, scratch_database, unavailable  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def postgres_admin() -> str:
-    reason = _postgres_unavailable()
+    """The administrative URL of the test PostgreSQL server; skips (or fails in CI) without one."""
+    reason = unavailable(ADMIN_URL)
     if reason:
-        if REQUIRE_POSTGRES:
+        if REQUIRED:
             pytest.fail(f"PostgreSQL is required here (HELPLINEKIT_REQUIRE_POSTGRES=1): {reason}")
         pytest.skip(f"PostgreSQL tests skipped: {reason}")
-    return POSTGRES_ADMIN_URL
-
-
-def _admin_execute(admin_url: str, statement: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url)
-    with psycopg.connect(
-        host=url.host, port=url.port, user=url.username, dbname=url.database, autocommit=True
-    ) as connection:
-        connection.execute(statement)
-
-
-@contextlib.contextmanager
-def _scratch_postgres(admin: str) -> Iterator[str]:
-    from sqlalchemy.engine import make_url
-
-    name = f"hk_test_{uuid.uuid4().hex[:12]}"
-    _admin_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return ADMIN_URL
 
 
 @pytest.fixture
 def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     """A new, empty PostgreSQL database for one test, dropped afterwards."""
-    with _scratch_postgres(request.getfixturevalue("postgres_admin")) as url:
+    with scratch_database(request.getfixturevalue("postgres_admin")) as url:
         yield url
 
 
 @pytest.fixture
 def another_postgres(request: pytest.FixtureRequest) -> Iterator[str]:
     """A second empty PostgreSQL database (e.g. to restore a backup into)."""
-    with _scratch_postgres(request.getfixturevalue("postgres_admin")) as url:
+    with scratch_database(request.getfixturevalue("postgres_admin")) as url:
         yield url
 
 

@@ -7,32 +7,20 @@ from datetime import timedelta
 import pytest
 
 from helplinekit.contracts import InboundMessage
-from helplinekit.domain import DomainError, NoteSection, Role, Specialism, Specialist, parse_urn
+from helplinekit.domain import DomainError, NoteSection, Role, Specialism, parse_urn
 from helplinekit.security.policy import AccessDenied
 
 pytestmark = pytest.mark.database
 
 
-def person(helpline, email, role, specialisms=()):
-    helpline.save_staff(
-        helpline.system(),
-        Specialist(
-            email=email,
-            display_name=email,
-            roles=frozenset({role}),
-            specialisms=frozenset(specialisms),
-            capacity=5,
-        ),
-    )
-    return helpline.actor(email)
-
-
-def test_break_the_glass(helpline) -> None:
+def test_break_the_glass(helpline, staff_member) -> None:
     start = helpline.context.clock()
     now = [start]
     helpline.context.clock = lambda: now[0]
-    counsellor = person(helpline, "c@h.org", Role.COUNSELLOR, {Specialism.COUNSELLING})
-    supervisor = person(helpline, "s@h.org", Role.SUPERVISOR)
+    counsellor = staff_member(
+        helpline, "c@h.org", Role.COUNSELLOR, specialisms={Specialism.COUNSELLING}
+    ).actor
+    supervisor = staff_member(helpline, "s@h.org", Role.SUPERVISOR).actor
     result = helpline.receive_message(
         InboundMessage(
             channel="test.sms",
@@ -77,8 +65,8 @@ def test_break_the_glass(helpline) -> None:
         helpline.list_break_glass(counsellor)
 
 
-def test_admins_cannot_break_the_glass(helpline) -> None:
-    admin = person(helpline, "a@h.org", Role.ADMIN)
+def test_admins_cannot_break_the_glass(helpline, staff_member) -> None:
+    admin = staff_member(helpline, "a@h.org", Role.ADMIN).actor
     result = helpline.receive_message(
         InboundMessage(
             channel="test.sms",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from helplinekit.contracts import InboundMessage
 from helplinekit.db.models import CallerIndexRow, DataKeyRow
-from helplinekit.domain import CaseOnLegalHold, CaseStatus, Role, Specialist, parse_urn
+from helplinekit.domain import CaseOnLegalHold, CaseStatus, Role, parse_urn
 
 pytestmark = pytest.mark.database
 
@@ -79,16 +79,13 @@ def test_legal_hold_blocks_erasure(helpline) -> None:
     )
 
 
-def test_only_supervisors_and_the_system_erase(helpline) -> None:
+def test_only_supervisors_and_the_system_erase(helpline, staff_member) -> None:
     from helplinekit.security.policy import AccessDenied
 
-    lawyer = Specialist(
-        email="l@h.org", display_name="l", roles=frozenset({Role.LAWYER}), capacity=3
-    )
-    helpline.save_staff(helpline.system(), lawyer)
+    lawyer = staff_member(helpline, "l@h.org", Role.LAWYER, capacity=3).actor
     result = receive(helpline, "tel:+923000000010")
     with pytest.raises(AccessDenied):
-        helpline.erase_case(helpline.actor("l@h.org"), result.case_id)
+        helpline.erase_case(lawyer, result.case_id)
 
 
 def _secrets(helpline, caller_id, case_ids) -> list[bytes]:

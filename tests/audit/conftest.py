@@ -17,25 +17,12 @@ from helplinekit.domain import (
     NoteSection,
     Role,
     Specialism,
-    Specialist,
     parse_urn,
 )
 from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.audit import AuditEntry
 from helplinekit.security.policy import AccessDenied, Actor
-
-
-def add_staff(helpline, email: str, roles, specialisms=(), capacity: int = 50) -> Actor:
-    person = Specialist(
-        email=email,
-        display_name=email.split("@")[0],
-        roles=frozenset(roles),
-        specialisms=frozenset(specialisms),
-        languages=("en",),
-        capacity=capacity,
-    )
-    helpline.save_staff(helpline.system(), person)
-    return helpline.actor(email)
+from helplinekit.testing import make_staff_member
 
 
 def read_log(helpline) -> tuple[list[AuditEntry], tuple[int, str]]:
@@ -66,12 +53,18 @@ def run_workload(helpline, operations: int = 200, seed: int = 20260401) -> Workl
     """
     rng = random.Random(seed)
     work = Workload(
-        intake=add_staff(helpline, "intake@h.org", {Role.INTAKE}),
-        lawyer=add_staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL}),
-        supervisor=add_staff(helpline, "sup@h.org", {Role.SUPERVISOR}),
-        outsider=add_staff(
-            helpline, "ds@h.org", {Role.DIGITAL_SECURITY}, {Specialism.DIGITAL_SECURITY}
-        ),
+        intake=make_staff_member(helpline, "intake@h.org", Role.INTAKE, capacity=50).actor,
+        lawyer=make_staff_member(
+            helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}, capacity=50
+        ).actor,
+        supervisor=make_staff_member(helpline, "sup@h.org", Role.SUPERVISOR, capacity=50).actor,
+        outsider=make_staff_member(
+            helpline,
+            "ds@h.org",
+            Role.DIGITAL_SECURITY,
+            specialisms={Specialism.DIGITAL_SECURITY},
+            capacity=50,
+        ).actor,
     )
 
     def open_case() -> None:

@@ -19,7 +19,7 @@ from helplinekit.security.audit import check_details, verify_chain
 from helplinekit.security.policy import AccessDenied
 from helplinekit.services.audit_trail import audit_now
 
-from .conftest import add_staff, read_log
+from .conftest import read_log
 
 pytestmark = pytest.mark.database
 
@@ -40,12 +40,18 @@ def _head(helpline) -> int:
 
 
 @pytest.fixture
-def people(helpline):
-    lawyer = add_staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
-    supervisor = add_staff(helpline, "sup@h.org", {Role.SUPERVISOR})
-    outsider = add_staff(
-        helpline, "ds@h.org", {Role.DIGITAL_SECURITY}, {Specialism.DIGITAL_SECURITY}
-    )
+def people(helpline, staff_member):
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}, capacity=50
+    ).actor
+    supervisor = staff_member(helpline, "sup@h.org", Role.SUPERVISOR, capacity=50).actor
+    outsider = staff_member(
+        helpline,
+        "ds@h.org",
+        Role.DIGITAL_SECURITY,
+        specialisms={Specialism.DIGITAL_SECURITY},
+        capacity=50,
+    ).actor
     case = helpline.open_case_from_contact(
         lawyer, summary=CANARY_SUMMARY, contact_point=parse_urn(f"tel:{CANARY_NUMBER}")
     )

@@ -27,6 +27,7 @@ from helplinekit.services.auth import (
     LoginThrottled,
     wait_after,
 )
+from helplinekit.testing import make_staff_member
 
 pytestmark = pytest.mark.database
 
@@ -67,23 +68,17 @@ def code_at(secret: str, when: datetime) -> str:
 
 
 def add_account(helpline, clock: Clock, email: str = "lawyer@h.org", roles=(Role.LAWYER,)):
-    system = helpline.system()
-    staff = helpline.save_staff(
-        system,
-        Specialist(
-            email=email,
-            display_name=email.split("@")[0],
-            roles=frozenset(roles),
-            specialisms=frozenset({Specialism.LEGAL}) if Role.LAWYER in roles else frozenset(),
-            languages=("en",),
-            capacity=5,
-        ),
+    """An account with a password and an authenticator confirmed at ``clock``'s time."""
+    member = make_staff_member(
+        helpline,
+        email,
+        *roles,
+        specialisms={Specialism.LEGAL} if Role.LAWYER in roles else (),
+        password=PASSWORD,
+        totp=True,
     )
-    helpline.set_password(system, email, PASSWORD)
-    enrolment = helpline.begin_totp_enrolment(system, email)
-    helpline.confirm_totp_enrolment(system, email, code_at(enrolment.secret, clock.now))
     clock.advance(30)  # the confirming code is used up; later tests use later steps
-    return Account(email, staff, enrolment.secret, enrolment.recovery_codes)
+    return Account(email, member.specialist, member.totp_secret, tuple(member.recovery_codes))
 
 
 def staff_row(helpline, email: str) -> StaffRow:

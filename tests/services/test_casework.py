@@ -16,24 +16,10 @@ from helplinekit.domain import (
     ReferralStatus,
     Role,
     Specialism,
-    Specialist,
     parse_urn,
 )
 
 pytestmark = pytest.mark.database
-
-
-def staff(helpline, email, roles, specialisms=(), capacity=5) -> Specialist:
-    person = Specialist(
-        email=email,
-        display_name=email.split("@")[0],
-        roles=frozenset(roles),
-        specialisms=frozenset(specialisms),
-        languages=("en",),
-        capacity=capacity,
-    )
-    helpline.save_staff(helpline.system(), person)
-    return helpline.actor(email)
 
 
 def web_message(text: str, token: str = "tok1") -> InboundMessage:
@@ -46,8 +32,8 @@ def web_message(text: str, token: str = "tok1") -> InboundMessage:
     )
 
 
-def test_intake_agent_logs_a_call_and_a_follow_up(helpline) -> None:
-    intake = staff(helpline, "intake@h.org", {Role.INTAKE})
+def test_intake_agent_logs_a_call_and_a_follow_up(helpline, staff_member) -> None:
+    intake = staff_member(helpline, "intake@h.org", Role.INTAKE).actor
     case = helpline.open_case_from_contact(
         intake,
         summary="Caller's ex is sharing her photos",
@@ -71,8 +57,10 @@ def test_intake_agent_logs_a_call_and_a_follow_up(helpline) -> None:
     assert again.caller_id == case.caller_id and again.id != case.id
 
 
-def test_web_form_reply_is_published_once(helpline, register_plugin) -> None:
-    lawyer = staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
+def test_web_form_reply_is_published_once(helpline, register_plugin, staff_member) -> None:
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).actor
     result = helpline.receive_message(web_message("my photos were posted"))
     helpline.assign(helpline.system(), result.case_id, lawyer.id, Specialism.LEGAL)
     helpline.queue_reply(lawyer, result.case_id, "We can help; here is what to do next.")
@@ -141,9 +129,11 @@ def test_retryable_send_failure_is_retried_and_not_sent_twice(helpline) -> None:
     assert len(calls) == 2 and calls[0] == calls[1]  # same idempotency key both times
 
 
-def test_referral_needs_recorded_consent(helpline) -> None:
-    lawyer = staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
-    intake = staff(helpline, "intake@h.org", {Role.INTAKE})
+def test_referral_needs_recorded_consent(helpline, staff_member) -> None:
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).actor
+    intake = staff_member(helpline, "intake@h.org", Role.INTAKE).actor
     case = helpline.open_case_from_contact(intake, summary="call", consent_services=True)
     helpline.assign(helpline.system(), case.id, lawyer.id, Specialism.LEGAL)
     with pytest.raises(ConsentRequired, match="consent to referral"):
@@ -161,8 +151,8 @@ def test_referral_needs_recorded_consent(helpline) -> None:
     assert [r.summary for r in helpline.list_referrals(lawyer, case.id)] == ["NCII, adult"]
 
 
-def test_unknown_partner_is_named(helpline) -> None:
-    intake = staff(helpline, "intake@h.org", {Role.INTAKE})
+def test_unknown_partner_is_named(helpline, staff_member) -> None:
+    intake = staff_member(helpline, "intake@h.org", Role.INTAKE).actor
     case = helpline.open_case_from_contact(intake, summary="call", consent_referral=True)
     with pytest.raises(Exception, match="no referral partner 'intl.nobody'"):
         helpline.propose_referral(
@@ -170,8 +160,10 @@ def test_unknown_partner_is_named(helpline) -> None:
         )
 
 
-def test_tasks_and_legal_hold(helpline) -> None:
-    lawyer = staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
+def test_tasks_and_legal_hold(helpline, staff_member) -> None:
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).actor
     result = helpline.receive_message(web_message("hello"))
     helpline.assign(helpline.system(), result.case_id, lawyer.id, Specialism.LEGAL)
     due = helpline.context.clock() + timedelta(days=2)
@@ -183,8 +175,8 @@ def test_tasks_and_legal_hold(helpline) -> None:
     assert not helpline.set_legal_hold(lawyer, result.case_id, hold=False).legal_hold
 
 
-def test_lifecycle_through_services(helpline) -> None:
-    supervisor = staff(helpline, "sup@h.org", {Role.SUPERVISOR})
+def test_lifecycle_through_services(helpline, staff_member) -> None:
+    supervisor = staff_member(helpline, "sup@h.org", Role.SUPERVISOR).actor
     result = helpline.receive_message(web_message("hello"))
     helpline.run_until_idle()
     for status in (CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED):
@@ -195,11 +187,15 @@ def test_lifecycle_through_services(helpline) -> None:
         helpline.change_status(supervisor, result.case_id, CaseStatus.RESOLVED)
 
 
-def test_case_attributes_are_content_supervisors_never_decrypt(helpline, monkeypatch) -> None:
+def test_case_attributes_are_content_supervisors_never_decrypt(
+    helpline, monkeypatch, staff_member
+) -> None:
     from helplinekit.domain import AtRiskIdentity, CaseAttributes, PerpetratorRelation
 
-    lawyer = staff(helpline, "lawyer@h.org", {Role.LAWYER}, {Specialism.LEGAL})
-    supervisor = staff(helpline, "sup@h.org", {Role.SUPERVISOR})
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).actor
+    supervisor = staff_member(helpline, "sup@h.org", Role.SUPERVISOR).actor
     result = helpline.receive_message(web_message("hello"))
     helpline.assign(supervisor, result.case_id, lawyer.id, Specialism.LEGAL)
     sensitive = CaseAttributes(

@@ -39,6 +39,7 @@ from helplinekit.domain import (
 from helplinekit.domain.filters import CaseFilters
 from helplinekit.security.policy import AccessDenied, Action, Actor, refused_pairs
 from helplinekit.services.actions import SERVICE_ACTIONS
+from helplinekit.testing import make_staff_member
 
 pytestmark = pytest.mark.database
 
@@ -230,27 +231,21 @@ class Staff:
 
 
 def add_staff(helpline: Helpline, labels: list[str] | None = None) -> Staff:
-    records = {}
+    records, actors = {}, {}
     for label in labels or list(STAFF):
         roles, specialism = STAFF[label]
-        record = Specialist(
-            email=f"{label}@helpline.test",
-            display_name=label,
-            roles=roles,
-            specialisms={specialism} if specialism else set(),
-            languages=("en",),
+        member = make_staff_member(
+            helpline,
+            f"{label}@helpline.test",
+            *roles,
+            specialisms={specialism} if specialism else (),
             capacity=1000,
-        )
-        if refused_pairs(roles):
+            display_name=label,
             # The account holding every role predates the refusal of such pairs: stored as
             # it stands, as an old account would be.
-            with helpline.context.database.uow() as uow:
-                uow.staff.save(record)
-                uow.commit()
-            records[label] = record
-        else:
-            records[label] = helpline.save_staff(SYSTEM, record)
-    actors = {label: helpline.actor(f"{label}@helpline.test") for label in records}
+            predates_pair_refusal=bool(refused_pairs(roles)),
+        )
+        records[label], actors[label] = member.specialist, member.actor
     actors["system"] = SYSTEM
     return Staff(records, actors)
 

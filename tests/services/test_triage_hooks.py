@@ -13,7 +13,6 @@ from helplinekit.domain import (
     RiskLevel,
     Role,
     Specialism,
-    Specialist,
     parse_urn,
 )
 
@@ -26,21 +25,6 @@ def message(
     return InboundMessage(
         channel="test.sms", urn=parse_urn(sender), provider_message_id=provider_id, body=text
     )
-
-
-def add_staff(
-    helpline, email: str, specialisms, languages=("en",), capacity=5, roles=None
-) -> Specialist:
-    roles = roles or {Role.LAWYER if Specialism.LEGAL in specialisms else Role.COUNSELLOR}
-    specialist = Specialist(
-        email=email,
-        display_name=email.split("@")[0],
-        roles=frozenset(roles),
-        specialisms=frozenset(specialisms),
-        languages=tuple(languages),
-        capacity=capacity,
-    )
-    return helpline.save_staff(helpline.system(), specialist)
 
 
 def test_hook_assess_risk(helpline, register_plugin) -> None:
@@ -86,12 +70,32 @@ def test_signals_combine_to_the_highest_risk(helpline, register_plugin) -> None:
     assert helpline.view_case(helpline.system(), result.case_id).risk_level is RiskLevel.HIGH
 
 
-def test_default_router_balances_by_specialism_language_and_capacity(helpline) -> None:
-    urdu_lawyer = add_staff(
-        helpline, "ur-lawyer@h.org", {Specialism.LEGAL}, ("ur", "en"), capacity=1
-    )
-    en_lawyer = add_staff(helpline, "en-lawyer@h.org", {Specialism.LEGAL}, ("en",), capacity=5)
-    counsellor = add_staff(helpline, "counsellor@h.org", {Specialism.COUNSELLING}, ("en",))
+def test_default_router_balances_by_specialism_language_and_capacity(
+    helpline, staff_member
+) -> None:
+    urdu_lawyer = staff_member(
+        helpline,
+        "ur-lawyer@h.org",
+        Role.LAWYER,
+        specialisms={Specialism.LEGAL},
+        languages=("ur", "en"),
+        capacity=1,
+    ).specialist
+    en_lawyer = staff_member(
+        helpline,
+        "en-lawyer@h.org",
+        Role.LAWYER,
+        specialisms={Specialism.LEGAL},
+        languages=("en",),
+        capacity=5,
+    ).specialist
+    counsellor = staff_member(
+        helpline,
+        "counsellor@h.org",
+        Role.COUNSELLOR,
+        specialisms={Specialism.COUNSELLING},
+        languages=("en",),
+    ).specialist
     first = helpline.receive_message(message("he is blackmailing me", provider_id="1"))
     helpline.run_until_idle()
     case = helpline.view_case(helpline.system(), first.case_id)
@@ -102,8 +106,10 @@ def test_default_router_balances_by_specialism_language_and_capacity(helpline) -
     assert urdu_lawyer.id not in {a.specialist_id for a in case.assignments}
 
 
-def test_default_router_never_exceeds_capacity(helpline) -> None:
-    only = add_staff(helpline, "only@h.org", {Specialism.LEGAL}, capacity=1)
+def test_default_router_never_exceeds_capacity(helpline, staff_member) -> None:
+    only = staff_member(
+        helpline, "only@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}, capacity=1
+    ).specialist
     a = helpline.receive_message(
         message("blackmail one", provider_id="1", sender="tel:+923001111111")
     )
@@ -116,9 +122,13 @@ def test_default_router_never_exceeds_capacity(helpline) -> None:
     assert len(holders) == 1
 
 
-def test_hook_route_case(helpline, register_plugin) -> None:
-    first_choice = add_staff(helpline, "a@h.org", {Specialism.LEGAL})
-    chosen = add_staff(helpline, "b@h.org", {Specialism.LEGAL}, capacity=1)
+def test_hook_route_case(helpline, register_plugin, staff_member) -> None:
+    first_choice = staff_member(
+        helpline, "a@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).specialist
+    chosen = staff_member(
+        helpline, "b@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}, capacity=1
+    ).specialist
     calls = []
 
     class Router:
@@ -164,8 +174,10 @@ def test_hook_message_received(helpline, register_plugin) -> None:
     assert received == [(result.case_reference, "hello")]
 
 
-def test_hook_case_assigned(helpline, register_plugin) -> None:
-    lawyer = add_staff(helpline, "lawyer@h.org", {Specialism.LEGAL})
+def test_hook_case_assigned(helpline, register_plugin, staff_member) -> None:
+    lawyer = staff_member(
+        helpline, "lawyer@h.org", Role.LAWYER, specialisms={Specialism.LEGAL}
+    ).specialist
     assigned = []
 
     class Listener:

@@ -36,9 +36,11 @@ from helplinekit.domain import (
     ReferralStatus,
     Role,
     Specialism,
-    Specialist,
     parse_urn,
 )
+from helplinekit.testing import make_staff_member
+
+from ..pg_admin import scratch_database
 
 Column = tuple[str, str]
 
@@ -147,18 +149,14 @@ def seed(helpline: Any, canaries: Canaries) -> Seeded:
     c = canaries
     system = helpline.system()
     email = f"worker-{secrets.token_hex(4)}@helpline.example"
-    helpline.save_staff(
-        system,
-        Specialist(
-            email=email,
-            display_name="Case Worker",
-            roles=frozenset({Role.INTAKE, Role.LAWYER, Role.DIGITAL_SECURITY, Role.COUNSELLOR}),
-            specialisms=frozenset(Specialism),
-            languages=("en",),
-            capacity=100,
-        ),
-    )
-    worker = helpline.actor(email)
+    worker = make_staff_member(
+        helpline,
+        email,
+        *(Role.INTAKE, Role.LAWYER, Role.DIGITAL_SECURITY, Role.COUNSELLOR),
+        specialisms=Specialism,
+        capacity=100,
+        display_name="Case Worker",
+    ).actor
     _enrol_totp(helpline, email, c)
 
     # A survivor writes through the web form: the URN's token, the message, an attachment's
@@ -488,36 +486,14 @@ def storage() -> Any:
     return helpers
 
 
-def _admin_execute(admin_url: str, statement: str) -> None:
-    import psycopg
-
-    url = make_url(admin_url)
-    with psycopg.connect(
-        host=url.host, port=url.port, user=url.username, dbname=url.database, autocommit=True
-    ) as connection:
-        connection.execute(statement)
-
-
 @pytest.fixture
 def second_database_url(
     database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """Another empty database of the same kind as ``database_url``, migrated to head."""
-    from helplinekit.db import migrate
-    from helplinekit.db.engine import make_engine
-
     if database_url.startswith("sqlite"):
         url = f"sqlite:///{tmp_path / 'second.db'}"
         yield url
         return
-    admin = request.getfixturevalue("postgres_admin")
-    name = f"hk_test_{uuid.uuid4().hex[:12]}"
-    _admin_execute(admin, f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
+    with scratch_database(request.getfixturevalue("postgres_admin"), migrated=True) as url:
         yield url
-    finally:
-        _admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,42 +1,25 @@
 """Helpers for the staff console tests: staff with known passwords and authenticators.
 
 ``add_staff_member`` creates an account the way an admin would (a password and a confirmed
-authenticator), returning the authenticator secret so a test can compute codes. Each TOTP
-code works once, so ``sign_in`` uses a recovery code when the current code was just used.
+authenticator) through ``helplinekit.testing.make_staff_member``. Each TOTP code works
+once, so ``sign_in`` uses a recovery code when the current code was just used.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from dataclasses import dataclass, field
 
-import pyotp
 from fastapi.testclient import TestClient
 
 from helplinekit.api import Helpline
-from helplinekit.domain import Role, Specialism, Specialist
+from helplinekit.domain import Role, Specialism
+from helplinekit.testing import STAFF_PASSWORD, StaffMember, make_staff_member
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = STAFF_PASSWORD
 
 
-@dataclass
-class StaffLogin:
-    email: str
-    secret: str
-    recovery_codes: list[str] = field(default_factory=list)
-    specialist: Specialist | None = None
-    #: The last TOTP time step used (confirming the enrolment used the one it was in).
-    last_step: int = -1
-
-    def code(self) -> str:
-        """A code that has not been used: the current TOTP code if its time step is unused,
-        otherwise a recovery code (each code works once)."""
-        step = int(time.time()) // 30
-        if step > self.last_step:
-            self.last_step = step
-            return pyotp.TOTP(self.secret).now()
-        return self.recovery_codes.pop()
+#: A console account: its ``code()`` gives an unused sign-in code (see helplinekit.testing).
+StaffLogin = StaffMember
 
 
 def add_staff_member(
@@ -48,36 +31,24 @@ def add_staff_member(
     languages: tuple[str, ...] = ("en",),
     enrol: bool = True,
 ) -> StaffLogin:
-    system = helpline.system()
-    email = f"{label}@helpline.test"
-    specialist = Specialist(
-        email=email,
-        display_name=label.replace("_", " ").title(),
-        roles=roles,
-        specialisms=specialisms or set(),
+    """``label@helpline.test``, named after ``label``, with :data:`PASSWORD` and (unless
+    ``enrol`` is false, as ``staff add --totp-at-first-sign-in``) a confirmed authenticator.
+
+    A pair of roles the policy refuses today (a supervisor who reads content) is stored as
+    an account made before the refusal would be, which keeps working.
+    """
+    return make_staff_member(
+        helpline,
+        f"{label}@helpline.test",
+        *roles,
+        specialisms=specialisms or (),
         languages=languages,
         capacity=50,
-    )
-    if helpline.context.policy.refused_role_pairs(roles):
-        # A pair refused today (a supervisor who reads content): stored as an account made
-        # before the refusal would be, which keeps working.
-        with helpline.context.database.uow() as uow:
-            uow.staff.save(specialist)
-            uow.commit()
-    else:
-        specialist = helpline.save_staff(system, specialist)
-    helpline.set_password(system, email, PASSWORD)
-    if not enrol:
-        # As ``staff add --totp-at-first-sign-in``: they set it up at their first sign-in.
-        from helplinekit.services.auth import allow_first_sign_in
-
-        allow_first_sign_in(helpline.context, system, email)
-        return StaffLogin(email, "", specialist=specialist)
-    enrolment = helpline.begin_totp_enrolment(system, email)
-    step = int(time.time()) // 30
-    helpline.confirm_totp_enrolment(system, email, pyotp.TOTP(enrolment.secret).at(step * 30))
-    return StaffLogin(
-        email, enrolment.secret, list(enrolment.recovery_codes), specialist, last_step=step
+        display_name=label.replace("_", " ").title(),
+        password=PASSWORD,
+        totp=enrol,
+        totp_at_first_sign_in=not enrol,
+        predates_pair_refusal=bool(helpline.context.policy.refused_role_pairs(roles)),
     )
 
 
