@@ -212,4 +212,3 @@ class Helpline(CaseworkMethods, StaffMethods):
         from helplinekit.services.retention import run_retention
 
         return run_retention(self.context)
-

@@ -255,18 +255,9 @@ def _check_kek_before_migrating(engine: Engine, wrapper: Any) -> None:
     Reads only the columns ``data_keys`` has had since the first migration, so it works on a
     schema that is not yet up to date.
     """
-    from sqlalchemy import inspect, select
+    from helplinekit.db.keys import first_stored_key
 
-    from helplinekit.db.engine import READ_ONLY
-    from helplinekit.db.models import DataKeyRow
-
-    reader = engine.execution_options(**{READ_ONLY: True})
-    if DataKeyRow.__tablename__ not in inspect(reader).get_table_names():
-        return
-    table = DataKeyRow.__table__
-    statement = select(table.c.id, table.c.owner_kind, table.c.kek_version, table.c.wrapped)
-    with reader.connect() as connection:
-        row = connection.execute(statement.limit(1)).first()
+    row = first_stored_key(engine)
     if row is not None:
         _check_wrapped_key(wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
 
@@ -328,20 +319,17 @@ def _connect(url: str) -> Engine:
 
 def _check_keys_match(database: Database) -> None:
     """Refuse to start when the keys cannot read the data already stored."""
-    from sqlalchemy import select
-
-    from helplinekit.db.models import CallerIndexRow
-
     with database.uow(read_only=True) as uow:
         row = uow.keys.any_key()
         if row is None:
             return  # nothing stored yet: these keys will be the ones
         _check_wrapped_key(database.wrapper, row.owner_kind, row.id, row.kek_version, row.wrapped)
-        indexed = uow.session.scalars(select(CallerIndexRow).limit(1)).first()
+        indexed = uow.callers.any_index_entry()
         if indexed is not None:
-            caller = uow.callers.get(indexed.caller_id)
+            caller_id, stored_value = indexed
+            caller = uow.callers.get(caller_id)
             values = {database.index.of_urn(urn) for urn in caller.contact_points}
-            if indexed.value not in values:
+            if stored_value not in values:
                 raise StartupError(
                     "The blind-index key does not match this database: returning callers would "
                     "not be recognised. Restore the key file this database was created with."

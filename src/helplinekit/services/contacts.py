@@ -88,14 +88,14 @@ def _rerun_on_unique_race(function: F) -> F:
     On PostgreSQL two staff opening the year's first case at once both try to create its
     counter row; the loser's transaction is rolled back and, run again, sees the winner's.
     """
-    from sqlalchemy.exc import IntegrityError
+    from helplinekit.db.errors import DuplicateRow
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         for attempt in range(3):
             try:
                 return function(*args, **kwargs)
-            except IntegrityError:
+            except DuplicateRow:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")

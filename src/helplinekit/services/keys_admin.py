@@ -18,9 +18,8 @@ def database_has_data(url: str) -> bool:
 
     Asked before a new key file is made: a new key could never read existing data.
     """
-    from sqlalchemy.exc import OperationalError
-
     from helplinekit.db.engine import make_engine
+    from helplinekit.db.errors import DatabaseUnreachable
     from helplinekit.db.migrate import has_data
 
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -28,7 +27,7 @@ def database_has_data(url: str) -> bool:
     engine = make_engine(url)
     try:
         return has_data(engine)
-    except OperationalError:
+    except DatabaseUnreachable:
         return False  # no database to speak of yet
     finally:
         engine.dispose()

@@ -33,7 +33,7 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # zxcvbn ships no typ
 from helplinekit.contracts.channel import InboundRequest
 from helplinekit.db.errors import DuplicateRow
 from helplinekit.domain import Direction
-from helplinekit.domain.errors import InvalidValue
+from helplinekit.domain.errors import Conflict, InvalidValue
 from helplinekit.domain.states import DeliveryState
 from helplinekit.security.passwords import dummy_verify, normalise_password, verify_password
 from helplinekit.services import check_guard
@@ -144,7 +144,14 @@ def receive_with_access(
     stored one, fresh codes are drawn.
     """
     draw = _CodeDraw(ctx, passphrase_hash, code)
-    result = receive_request(ctx, channel, request, access=draw)
+    try:
+        result = receive_request(ctx, channel, request, access=draw)
+    except DuplicateRow as error:
+        # A clash on a unique row that survived every retry: the transaction rolled back.
+        raise Conflict(
+            "The message could not be saved because of a clash with another one sent at the "
+            "same moment; nothing was stored. Send it again."
+        ) from error
     for item in result.results:
         if item.stored and item.access is not None:
             return result, draw.code_for(item.access)

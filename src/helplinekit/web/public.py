@@ -24,12 +24,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
 from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
 from helplinekit.domain.errors import Conflict
-from helplinekit.security.passwords import (
+from helplinekit.services.password_rules import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     PasswordRejected,
@@ -230,9 +229,8 @@ def submit_form(request: Request, site: SiteDep, body: PostedBody) -> Response:
         return render(request, "error.html", language, 403, error="token")
     except ChannelError:
         return again("invalid")
-    except (Conflict, IntegrityError):
-        # A clash on a unique row that survived every retry: nothing was stored. (The
-        # IntegrityError goes once the survivor-access service raises Conflict for it.)
+    except Conflict:
+        # A clash on a unique row that survived every retry: nothing was stored.
         return render(request, "error.html", language, 409, error="unsaved")
     if stored_code is None:
         # The same form sent twice (a double click, a retry): stored once already.
