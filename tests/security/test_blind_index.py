@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import math
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -130,16 +129,13 @@ def test_bits_out_of_range_are_refused(bits: int) -> None:
 def test_collisions_match_the_sizing_rule() -> None:
     # R = 20,000 callers at L = 12 bits: C = R / 2**L ≈ 4.9 callers per value, and nearly
     # all 4096 values in use (expected 4096 * (1 - e**-4.9) ≈ 4065).
-    started = time.perf_counter()
     index = BlindIndex.from_index_key(INDEX_KEY, bits=12)
     rng = random.Random(20_000)
     numbers = rng.sample(range(10**9), 20_000)
     buckets = Counter(index.of_urn(URN("tel", f"+92{n:09d}")) for n in numbers)
-    elapsed = time.perf_counter() - started
     assert sum(buckets.values()) == 20_000
     assert 4000 <= len(buckets) <= 4096
     assert max(buckets.values()) <= 20  # a lookup decrypts a few candidates, never hundreds
-    assert elapsed < 1.0
 
 
 def test_derived_keys_are_independent_per_purpose_and_index_key() -> None:
