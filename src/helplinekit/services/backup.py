@@ -21,7 +21,6 @@ from helplinekit.domain import DomainError
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit_now
 from helplinekit.services.context import ServiceContext
-from helplinekit.services.retention import RetentionRules
 
 SQLITE_SUFFIX = ".sqlite-backup"
 POSTGRES_SUFFIX = ".pgdump"
@@ -115,7 +114,7 @@ def restore_backup(ctx_url: str, backup: Path, *, force: bool = False) -> None:
 
 def prune_backups(ctx: ServiceContext, folder: Path | None = None) -> list[Path]:
     """Delete backups older than ``[retention] backup_days``; return what was deleted."""
-    rules = RetentionRules.from_config(ctx.config.extra.get("retention"))
+    rules = ctx.config.retention
     folder = folder or default_backup_dir(ctx)
     cutoff = ctx.clock() - timedelta(days=rules.backup_days)
     removed = []

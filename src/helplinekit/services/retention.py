@@ -11,9 +11,7 @@ Cases on legal hold are never shredded; open, resolved and recently closed cases
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from attrs import frozen
 
@@ -23,36 +21,13 @@ from helplinekit.services.audit_trail import audit
 from helplinekit.services.context import ServiceContext
 from helplinekit.services.erasure import erase_due_case, truncate_wal
 
-DEFAULTS = {"closed_case_days": 365, "backup_days": 30}
-
 
 class RetentionConfigError(ConfigurationError, ValueError):
-    """``[retention]`` names an unknown setting or a bad value."""
+    """``[retention]`` names an unknown setting or a bad value.
 
-
-@frozen
-class RetentionRules:
-    closed_case_days: int = DEFAULTS["closed_case_days"]
-    backup_days: int = DEFAULTS["backup_days"]
-
-    @classmethod
-    def from_config(cls, table: Mapping[str, Any] | None) -> RetentionRules:
-        table = dict(table or {})
-        unknown = sorted(set(table) - set(DEFAULTS))
-        if unknown:
-            raise RetentionConfigError(
-                f"[retention] has an unknown setting {unknown[0]!r}; known settings: "
-                f"{', '.join(sorted(DEFAULTS))}."
-            )
-        values = {}
-        for key, default in DEFAULTS.items():
-            value = table.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise RetentionConfigError(
-                    f"[retention] {key} must be a whole number of days, at least 1; got {value!r}."
-                )
-            values[key] = value
-        return cls(**values)
+    Kept for code that catches it: ``[retention]`` is now checked when ``helpline.toml`` is
+    loaded (a :class:`~helplinekit.config.ConfigError` there, so ``config check`` refuses it).
+    """
 
 
 @frozen
@@ -64,7 +39,7 @@ class RetentionReport:
 
 def run_retention(ctx: ServiceContext, actor: Actor | None = None) -> RetentionReport:
     """Shred every closed case whose retention has ended and that is not on legal hold."""
-    rules = RetentionRules.from_config(ctx.config.extra.get("retention"))
+    rules = ctx.config.retention
     now = ctx.clock()
     cutoff = now - timedelta(days=rules.closed_case_days)
     actor = actor or Actor.system()

@@ -7,10 +7,9 @@ plain module-level routers rather than closures over a helpline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from helplinekit.api import Helpline
+    from helplinekit.config import tables as config_tables
     from helplinekit.contracts.channel import InboundRequest, ParsedEvent
     from helplinekit.contracts.language import LanguagePack
     from helplinekit.services.context import ServiceContext
@@ -29,14 +29,6 @@ __all__ = ["Site", "SiteDep", "WebSettings", "site_of"]
 
 #: The channel the public form is.
 FORM_CHANNEL = "web.form"
-DEFAULT_EXIT_URL = "https://en.wikipedia.org/wiki/Special:Random"
-DEFAULT_RATE_LIMIT = 10
-DEFAULT_RATE_WINDOW_SECONDS = 600
-DEFAULT_SESSION_IDLE_MINUTES = 30
-#: The settings ``[web]`` may hold.
-KNOWN_WEB_SETTINGS = frozenset(
-    {"exit_url", "rate_limit", "rate_window_seconds", "session_idle_minutes"}
-)
 CSRF_PURPOSE = "console-csrf:v1"
 
 
@@ -52,39 +44,21 @@ class FormChannel(Protocol):
 
 @dataclass(frozen=True)
 class WebSettings:
-    """The ``[web]`` table, checked: the quick-exit address, rate limits, the idle timeout."""
+    """The ``[web]`` table as the pages use it (checked when ``helpline.toml`` loads)."""
 
-    exit_url: str = DEFAULT_EXIT_URL
-    rate_limit: int = DEFAULT_RATE_LIMIT
-    rate_window: timedelta = timedelta(seconds=DEFAULT_RATE_WINDOW_SECONDS)
-    session_idle: timedelta = timedelta(minutes=DEFAULT_SESSION_IDLE_MINUTES)
+    exit_url: str
+    rate_limit: int
+    rate_window: timedelta
+    session_idle: timedelta
 
     @classmethod
-    def from_table(cls, table: Mapping[str, Any] | None) -> WebSettings:
-        """The settings in ``table``; ValueError naming a misspelt or unusable one."""
-        settings = dict(table or {})
-        unknown = sorted(set(settings) - KNOWN_WEB_SETTINGS)
-        if unknown:
-            # A misspelt setting must not be silently ignored (the exit address matters).
-            raise ValueError(
-                f"[web] has an unknown setting {unknown[0]!r}; known settings: "
-                f"{', '.join(sorted(KNOWN_WEB_SETTINGS))}."
-            )
-        exit_url = str(settings.get("exit_url") or DEFAULT_EXIT_URL)
-        if not exit_url.startswith(("https://", "http://", "/")):
-            raise ValueError(f"[web] exit_url must be an http(s) address, not {exit_url!r}.")
-        rate_limit = int(settings.get("rate_limit", DEFAULT_RATE_LIMIT))
-        window = int(settings.get("rate_window_seconds", DEFAULT_RATE_WINDOW_SECONDS))
-        idle_minutes = int(settings.get("session_idle_minutes", DEFAULT_SESSION_IDLE_MINUTES))
-        if not 1 <= idle_minutes <= 24 * 60:
-            raise ValueError(
-                f"[web] session_idle_minutes must be 1 to 1440 minutes, not {idle_minutes}."
-            )
+    def of(cls, web: config_tables.WebSettings) -> WebSettings:
+        """The pages' view of the checked ``[web]`` table."""
         return cls(
-            exit_url=exit_url,
-            rate_limit=rate_limit,
-            rate_window=timedelta(seconds=window),
-            session_idle=timedelta(minutes=idle_minutes),
+            exit_url=web.exit_url,
+            rate_limit=web.rate_limit,
+            rate_window=timedelta(seconds=web.rate_window_seconds),
+            session_idle=timedelta(minutes=web.session_idle_minutes),
         )
 
 
@@ -109,7 +83,7 @@ class Site:
     def of(cls, helpline: Helpline) -> Site:
         """The site of ``helpline``.
 
-        :raises ValueError: it lacks the ``web.form`` channel, or ``[web]`` is unusable.
+        :raises ValueError: it lacks the ``web.form`` channel.
         """
         ctx = helpline.context
         channel = ctx.channels.get(FORM_CHANNEL)
@@ -120,7 +94,7 @@ class Site:
         config = helpline.config
         return cls(
             ctx=ctx,
-            settings=WebSettings.from_table(config.extra.get("web")),
+            settings=WebSettings.of(config.web),
             form_channel=channel,
             enabled_languages=tuple(config.languages.enabled),
             default_language=config.languages.default,
