@@ -82,6 +82,7 @@ class Helpline(CaseworkMethods, StaffMethods):
         return opened
 
     def close(self) -> None:
+        """Close the database connections (``with Helpline.open(…)`` does it on leaving)."""
         self.context.database.dispose()
 
     def __enter__(self) -> Helpline:
@@ -97,6 +98,7 @@ class Helpline(CaseworkMethods, StaffMethods):
 
     @property
     def config(self) -> HelplineConfig:
+        """The deployment's ``helpline.toml``, loaded and checked."""
         return self.context.config
 
     # -- actors ------------------------------------------------------------------------
