@@ -18,7 +18,7 @@ from attrs import field, frozen
 
 from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
 from helplinekit.domain.errors import ConfigurationError
-from helplinekit.domain.names import LANGUAGE_TAG_RE
+from helplinekit.domain.names import LANGUAGE_TAG_RE, REFERENCE_PREFIX_RE
 
 __all__ = [
     "CONFIG_ENV",
@@ -35,7 +35,6 @@ CONFIG_FILENAME = "helpline.toml"
 CONFIG_ENV = "HELPLINEKIT_CONFIG"
 
 _SPECIALISMS = ("legal", "digital_security", "counselling")
-_PREFIX = re.compile(r"^[A-Z]{2,6}$")
 
 
 class ConfigError(ConfigurationError):
@@ -322,7 +321,7 @@ class _Reader:
                 'Use a name such as "Asia/Karachi" or "Africa/Nairobi".',
             ) from None
         prefix = self.string(table, "helpline", "reference_prefix", "HL")
-        if not _PREFIX.match(prefix):
+        if not REFERENCE_PREFIX_RE.match(prefix):
             raise self.error(
                 "helpline.reference_prefix",
                 f"{prefix!r} is not 2 to 6 capital letters.",

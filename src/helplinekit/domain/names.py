@@ -13,9 +13,12 @@ import re
 __all__ = [
     "CHANNEL_NAME_RE",
     "COUNTRY_CODE_RE",
+    "EMAIL_RE",
     "LANGUAGE_TAG_RE",
     "LOGGED_CONTACT_CHANNELS",
     "NAMESPACED_NAME_RE",
+    "REFERENCE_PREFIX_RE",
+    "REGION_RE",
     "SCRIPT_RE",
     "STORED_LANGUAGE_TAG_RE",
     "is_language_tag",
@@ -51,6 +54,16 @@ LOGGED_CONTACT_CHANNELS = frozenset({"phone", "in_person"})
 #: Where a message or contact came in: a registered channel (namespaced, at most 64
 #: characters: ``twilio.sms``, ``web.form``) or one of :data:`LOGGED_CONTACT_CHANNELS`.
 CHANNEL_NAME_RE = re.compile(r"^(phone|in_person|(?=.{3,64}$)[a-z0-9_]+(\.[a-z0-9_-]+)+)$")
+
+
+#: A case-reference prefix: two to six capital letters (``HL`` in ``HL-2026-000123``).
+REFERENCE_PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
+
+#: An email address as helplinekit accepts it: something, one ``@``, something, no spaces.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+#: Where a referral partner works: an ISO 3166 country or subdivision, or ``*`` (worldwide).
+REGION_RE = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
 
 def is_language_tag(value: object) -> bool:

@@ -8,7 +8,6 @@ only while the caller consents to anonymised statistics.
 from __future__ import annotations
 
 import enum
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -34,6 +33,7 @@ from helplinekit.domain._validation import (
     utc_now,
 )
 from helplinekit.domain.errors import ConsentRequired, InvalidValue
+from helplinekit.domain.names import EMAIL_RE
 from helplinekit.domain.urns import URN
 
 
@@ -274,9 +274,6 @@ class Caller:
         return any(method.urn == urn for method in self.safe_contact_methods)
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
-
-
 def _non_empty(instance: Specialist, attribute: Attribute[Any], value: frozenset[Role]) -> None:
     if not value:
         raise InvalidValue(
@@ -288,7 +285,7 @@ def _check_email(instance: Specialist, attribute: Attribute[Any], value: object)
     # Not quoted in the message: a staff address is personal data.
     not_blank(instance, attribute, value)
     check_contact_text(str(value))  # an address others write to must look like what it is
-    if not _EMAIL_RE.match(str(value)):
+    if not EMAIL_RE.match(str(value)):
         raise InvalidValue(
             f"Specialist {instance.id} has an invalid email address; write it as name@example.org."
         )

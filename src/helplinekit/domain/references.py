@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 
 from helplinekit.domain.errors import InvalidValue
+from helplinekit.domain.names import REFERENCE_PREFIX_RE
 
 #: PREFIX-YEAR-NUMBER: 2 to 6 capitals, a 4-digit year, a number from 1 zero-padded to at
 #: least 6 digits (longer numbers carry no padding, so each number has one spelling).
 CASE_REFERENCE_RE = re.compile(
     r"^(?P<prefix>[A-Z]{2,6})-(?P<year>[1-9][0-9]{3})-(?P<number>(?!0+$)[0-9]{6}|[1-9][0-9]{6,})$"
 )
-_PREFIX_RE = re.compile(r"^[A-Z]{2,6}$")
 REFERENCE_FORM = "PREFIX-YEAR-NUMBER, e.g. HL-2026-000123"
 
 
@@ -26,7 +26,7 @@ def format_case_reference(year: int, number: int, prefix: str = "HL") -> str:
         InvalidValue: the prefix is not 2 to 6 capitals, the year not 4 digits, or the
             number below 1.
     """
-    if not isinstance(prefix, str) or not _PREFIX_RE.match(prefix):
+    if not isinstance(prefix, str) or not REFERENCE_PREFIX_RE.match(prefix):
         raise InvalidValue(
             f"Case reference prefix {prefix!r} is invalid: it must be 2 to 6 upper-case "
             "letters, e.g. 'HL'."

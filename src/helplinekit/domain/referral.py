@@ -7,7 +7,6 @@ is also the value that plugins register through ``register_referral_partners``.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -29,17 +28,16 @@ from helplinekit.domain._validation import (
 )
 from helplinekit.domain.errors import ConsentRequired, InvalidValue
 from helplinekit.domain.lifecycle import ReferralStatus, check_referral_transition
-from helplinekit.domain.names import NAMESPACED_NAME_RE
+from helplinekit.domain.names import NAMESPACED_NAME_RE, REGION_RE
 from helplinekit.domain.people import Consent, NoteSection
 
 #: Partner keys are namespaced by the plugin or file that defines them: ``intl.stopncii``.
 #: A referral partner key is a namespaced name (``intl.stopncii``).
 PARTNER_KEY_RE = NAMESPACED_NAME_RE
 #: ISO 3166-1 alpha-2 (``PK``), ISO 3166-2 (``PK-PB``), or ``*`` for worldwide.
-_REGION_RE = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
 _partner_key = matches(PARTNER_KEY_RE, "namespaced in lower case with a dot, e.g. 'intl.stopncii'")
-_region = matches(_REGION_RE, "an ISO 3166 code such as 'PK' or 'PK-PB', or '*' for worldwide")
+_region = matches(REGION_RE, "an ISO 3166 code such as 'PK' or 'PK-PB', or '*' for worldwide")
 _str_tuple = tuple_of(validators.instance_of(str))
 
 

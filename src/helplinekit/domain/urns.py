@@ -24,6 +24,7 @@ from attrs import Attribute, field, frozen
 from helplinekit.domain._validation import check_contact_text
 from helplinekit.domain.errors import InvalidURN, InvalidValue, UnknownScheme
 from helplinekit.domain.markers import N_
+from helplinekit.domain.names import EMAIL_RE
 
 #: Schemes the core understands; plugins may use any other name matching URN_SCHEME_RE.
 KNOWN_URN_SCHEMES: frozenset[str] = frozenset(
@@ -33,7 +34,6 @@ URN_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]{1,31}$")
 
 _E164_RE = re.compile(r"^\+[1-9][0-9]{5,14}$")
 _WHATSAPP_RE = re.compile(r"^[1-9][0-9]{5,14}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 _WEB_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Separators people type inside phone numbers; a WhatsApp id is the bare digits.
@@ -54,7 +54,7 @@ def _is_normal(scheme: str, path: str) -> bool:
     if scheme == "whatsapp":
         return bool(_WHATSAPP_RE.match(path))
     if scheme == "mailto":
-        return bool(_EMAIL_RE.match(path)) and path == path.lower()
+        return bool(EMAIL_RE.match(path)) and path == path.lower()
     if scheme == "web":
         return bool(_WEB_TOKEN_RE.match(path))
     if scheme == "signal":
@@ -143,7 +143,7 @@ def _normalise_path(text: str, scheme: str, raw: str, default_region: str | None
         return digits
     if scheme == "mailto":
         address = raw.lower()
-        if not _EMAIL_RE.match(address):
+        if not EMAIL_RE.match(address):
             raise InvalidURN(
                 f"{text!r} is not an email address; write one address with a single '@', "
                 "e.g. mailto:name@example.org."

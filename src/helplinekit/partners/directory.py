@@ -32,7 +32,7 @@ from pathlib import Path
 
 from helplinekit.domain import ReferralPartner
 from helplinekit.domain.errors import ConfigurationError
-from helplinekit.domain.names import LANGUAGE_TAG_RE, NAMESPACED_NAME_RE
+from helplinekit.domain.names import LANGUAGE_TAG_RE, NAMESPACED_NAME_RE, REGION_RE
 
 FILENAME = "referrals.csv"
 COLUMNS = (
@@ -47,7 +47,6 @@ COLUMNS = (
     "last_verified",
 )
 _SERVICE = re.compile(r"^[a-z0-9_]{2,40}$")
-_REGION = re.compile(r"^(\*|[A-Z]{2}(-[A-Z0-9]{1,3})?)$")
 
 
 class DirectoryError(ConfigurationError):
@@ -108,7 +107,7 @@ def parse_directory(
         if not regions:
             raise fail("regions", "lists no region; use * for worldwide.")
         for region in regions:
-            if not _REGION.match(region):
+            if not REGION_RE.match(region):
                 raise fail("regions", f"{region!r} is not an ISO 3166 code (PK, PK-PB) or *.")
         languages = _split(values["languages"])
         for tag in languages:
