@@ -323,8 +323,7 @@ class Case:
             ):
                 role = assignment.specialism or "general work"
                 raise DomainError(
-                    f"Specialist {assignment.specialist_id} is already assigned to case "
-                    f"{self.reference} for {role}."
+                    f"This staff member is already assigned to case {self.reference} for {role}."
                 )
         return evolve(self, assignments=(*self.assignments, assignment))
 
@@ -336,9 +335,7 @@ class Case:
         """
         kept = tuple(a for a in self.assignments if a.specialist_id != specialist_id)
         if len(kept) == len(self.assignments):
-            raise DomainError(
-                f"Specialist {specialist_id} is not assigned to case {self.reference}."
-            )
+            raise DomainError(f"This staff member is not assigned to case {self.reference}.")
         return evolve(self, assignments=kept)
 
     def categorise(self, codes: Iterable[str], taxonomy: Taxonomy) -> Case:

@@ -17,6 +17,7 @@ import attrs
 from helplinekit.db.repos.grants import Grant
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import Case, CaseStatus, DomainError
+from helplinekit.domain.errors import NotFound
 from helplinekit.domain.references import CASE_REFERENCE_RE
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
@@ -114,7 +115,7 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
     with ctx.database.uow() as uow:
         row = uow.grants.find(grant_id)
         if row is None:
-            raise DomainError(f"There is no break-the-glass grant {grant_id}.")
+            raise NotFound("There is no such break-the-glass grant; reload the review page.")
         if row.staff_id == actor.id:
             # Four eyes: whoever broke the glass cannot be the one who says it was fine.
             audit_refusal(ctx, uow, actor, "case", row.case_id, attempted="break_glass.review_own")

@@ -68,7 +68,7 @@ def load_case(uow: UnitOfWork, case_ref: CaseRef, *, lock: bool = False) -> Case
         try:
             return uow.cases.get(case_ref, for_update=lock, with_attributes=False)
         except LookupError:
-            raise NotFound(f"There is no case {case_ref}.") from None
+            raise NotFound("There is no such case; it may have been erased.") from None
     reference = case_ref.strip().upper()
     # Text that cannot be a reference is not looked up (PostgreSQL refuses a NUL byte).
     case = (
@@ -87,7 +87,7 @@ def _owning_case(
     try:
         return lookup(object_id)
     except LookupError:
-        raise NotFound(f"There is no {what} {object_id}; reload the case page.") from None
+        raise NotFound(f"There is no such {what}; reload the case page.") from None
 
 
 def case_of_task(task_id: uuid.UUID) -> CaseLookup:

@@ -140,10 +140,12 @@ def assign(
             _require_ordinary_self_assignment(ctx, change.uow, actor, change.case, specialism)
         specialist = change.uow.staff.get(specialist_id)
         if not specialist.active:
-            raise DomainError(f"Staff member {specialist_id} is not active; activate them first.")
+            raise DomainError(
+                f"{specialist.display_name} has a disabled account; an admin enables it first."
+            )
         if specialism is not None and specialism not in specialist.specialisms:
             raise DomainError(
-                f"Staff member {specialist_id} does not offer {specialism.value}; "
+                f"{specialist.display_name} does not offer {specialism.value}; "
                 f"they offer {', '.join(sorted(specialist.specialisms)) or 'no specialism'}."
             )
         change.after = after = change.case.assign(

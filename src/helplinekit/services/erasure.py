@@ -25,6 +25,7 @@ from attrs import frozen
 from helplinekit.db.engine import checkpoint_wal
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import CaseOnLegalHold, CaseStatus, DomainError
+from helplinekit.domain.errors import NotFound
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit, require_audited
@@ -49,7 +50,7 @@ class ErasureReport:
 def _shred_case(uow: UnitOfWork, case_id: uuid.UUID, now: datetime) -> str:
     case = uow.erasure.case(case_id)
     if case is None:
-        raise DomainError(f"There is no case {case_id}.")
+        raise NotFound("There is no such case; it may have been erased already.")
     if case.status == CaseStatus.ERASED:
         return case.reference
     if case.legal_hold:
@@ -65,14 +66,14 @@ def _case_id(uow: UnitOfWork, case_ref: uuid.UUID | str) -> uuid.UUID:
         return case_ref
     found = uow.erasure.case_id(case_ref.strip().upper())
     if found is None:
-        raise DomainError(f"There is no case {case_ref!r}; check the reference.")
+        raise NotFound(f"There is no case {case_ref!r}; check the reference.")
     return found
 
 
 def _caller_of(uow: UnitOfWork, case_id: uuid.UUID) -> uuid.UUID:
     case = uow.erasure.case(case_id)
     if case is None:
-        raise DomainError(f"There is no case {case_id}.")
+        raise NotFound("There is no such case; it may have been erased already.")
     return case.caller_id
 
 
