@@ -9,24 +9,34 @@ nothing outside the scope is even decrypted.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from attrs import field, frozen
-
-from helplinekit.domain import (
-    Assignment,
-    CaseStatus,
-    NoteSection,
-    Role,
-    Specialism,
-    Specialist,
-    errors,
+from helplinekit.domain import Assignment, CaseStatus, NoteSection, Role, errors
+from helplinekit.security.grants import (
+    CONTENT_ROLES,
+    GRANTS,
+    INTAKE_STATUSES,
+    ROLE_FOR_SPECIALISM,
+    SECTIONS,
+    Action,
+    Condition,
 )
+from helplinekit.security.role_pairs import (
+    RolePair,
+    assignment_rule,
+    pair_name,
+    refused_pairs,
+    roles_of_assignment,
+)
+from helplinekit.security.scope import ANY_ASSIGNMENT, Actor, AssignmentMatch, Scope
 
+# The vocabulary and grant table (grants), the actor and scope (scope) and the rules for
+# accounts holding several roles (role_pairs) live in their own modules; they are
+# re-exported here, where services, the faces and plugins import them from.
 __all__ = [
+    "ANY_ASSIGNMENT",
     "CONTENT_ROLES",
     "GRANTS",
     "INTAKE_STATUSES",
@@ -39,11 +49,14 @@ __all__ = [
     "Condition",
     "Policy",
     "PolicyError",
+    "RolePair",
     "Scope",
     "pair_name",
     "refused_pairs",
     "roles_of_assignment",
 ]
+
+_S = Role.SUPERVISOR
 
 
 class PolicyError(errors.ConfigurationError):
@@ -75,283 +88,6 @@ class AccessDenied(errors.AccessDenied):
     def __reduce__(self) -> tuple[type[AccessDenied], tuple[object, ...]]:
         # Pickled (between worker processes) from the constructor's arguments, not the message.
         return (type(self), (self.action, self.actor, self.why))
-
-
-class Action(enum.StrEnum):
-    """Everything a service can be asked to do to a case or the helpline."""
-
-    CASE_LIST = "case.list"  # see the case in lists, counts and queues
-    CASE_VIEW = "case.view"  # open its metadata: status, risk, categories, assignments
-    CASE_READ_MESSAGES = "case.read_messages"  # read the timeline: messages, call summaries
-    CASE_LEGAL_OPTIONS = "case.legal_options"  # the law that applies, from the case's details
-    CASE_TRIAGE = "case.triage"  # set categories, attributes, risk, specialisms needed
-    CASE_ASSIGN = "case.assign"
-    CASE_CHANGE_STATUS = "case.change_status"
-    CASE_CLOSE = "case.close"
-    CASE_LEGAL_HOLD = "case.legal_hold"
-    CASE_ERASE = "case.erase"  # crypto-shred a case, or everything about a survivor
-    CONTACT_RECORD = "contact.record"  # log a call or walk-in on an existing case
-    CASE_OPEN = "case.open"  # log a call or walk-in from a new caller
-    NOTE_READ = "note.read"
-    NOTE_WRITE = "note.write"
-    REPLY_SEND = "reply.send"
-    TASK_MANAGE = "task.manage"
-    REFERRAL_MANAGE = "referral.manage"
-    STAFF_MANAGE = "staff.manage"
-    BREAK_GLASS = "case.break_glass"  # emergency access to one case, with a written reason
-    BREAK_GLASS_REVIEW = "break_glass.review"
-
-
-class Condition(enum.StrEnum):
-    """When a grant applies to a case.
-
-    An assignment counts only for the role it is in (see :func:`roles_of_assignment`), so
-    roles held together never lend each other their cases.
-    """
-
-    ANY = "any"  # every case (or no case needed)
-    ASSIGNED = "assigned"  # the actor is assigned to the case in this role
-    # The case awaits intake (new or triaged), or someone else assigned the actor to it: an
-    # intake agent who took a case from the intake queue keeps it only while it is there.
-    INTAKE = "intake"
-
-
-#: Statuses in which a case is in the intake queue.
-INTAKE_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.TRIAGED})
-
-_I, _L, _D, _C, _S, _A = (
-    Role.INTAKE,
-    Role.LAWYER,
-    Role.DIGITAL_SECURITY,
-    Role.COUNSELLOR,
-    Role.SUPERVISOR,
-    Role.ADMIN,
-)
-_caseworkers = (_L, _D, _C)
-
-#: The roles that read case content; a supervisor holding one of them could assign
-#: themselves any case, so the pair is refused unless the deployment opts in.
-CONTENT_ROLES = frozenset({_I, *_caseworkers})
-
-#: The specialist role an assignment for each specialism is in.
-ROLE_FOR_SPECIALISM: Mapping[Specialism, Role] = {
-    Specialism.LEGAL: _L,
-    Specialism.DIGITAL_SECURITY: _D,
-    Specialism.COUNSELLING: _C,
-}
-
-#: The whole policy: (role, action) -> condition. Anything not listed is denied.
-GRANTS: Mapping[tuple[Role, Action], Condition] = {
-    # Intake: first contact and triage of cases waiting in the intake queue.
-    **{(_I, a): Condition.INTAKE for a in (
-        Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_READ_MESSAGES, Action.CASE_TRIAGE,
-        Action.CASE_LEGAL_OPTIONS,
-        Action.CASE_ASSIGN, Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CONTACT_RECORD,
-        Action.NOTE_READ, Action.NOTE_WRITE, Action.REPLY_SEND, Action.TASK_MANAGE,
-    )},
-    (_I, Action.CASE_OPEN): Condition.ANY,
-    # Lawyers, digital-security experts and counsellors: the cases assigned to them.
-    **{(role, a): Condition.ASSIGNED for role in _caseworkers for a in (
-        Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_READ_MESSAGES, Action.CASE_TRIAGE,
-        Action.CASE_LEGAL_OPTIONS,
-        Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CONTACT_RECORD, Action.NOTE_READ,
-        Action.NOTE_WRITE, Action.REPLY_SEND, Action.TASK_MANAGE, Action.REFERRAL_MANAGE,
-    )},
-    **{(role, Action.CASE_OPEN): Condition.ANY for role in _caseworkers},
-    **{(role, Action.BREAK_GLASS): Condition.ANY for role in (_I, *_caseworkers)},
-    (_L, Action.CASE_LEGAL_HOLD): Condition.ASSIGNED,
-    # Supervisors: assignment and status of every case, not its content (task titles are
-    # content, so tasks belong to the staff on the case).
-    **{(_S, a): Condition.ANY for a in (
-        Action.CASE_LIST, Action.CASE_VIEW, Action.CASE_TRIAGE, Action.CASE_ASSIGN,
-        Action.CASE_CHANGE_STATUS, Action.CASE_CLOSE, Action.CASE_LEGAL_HOLD,
-        Action.CASE_ERASE, Action.BREAK_GLASS_REVIEW,
-    )},
-    # Admins: accounts and configuration; no case content, not even case lists.
-    (_A, Action.STAFF_MANAGE): Condition.ANY,
-}  # fmt: skip
-
-#: The note sections each role's work needs.
-SECTIONS: Mapping[Role, frozenset[NoteSection]] = {
-    _I: frozenset({NoteSection.GENERAL}),
-    _L: frozenset({NoteSection.GENERAL, NoteSection.LEGAL}),
-    _D: frozenset({NoteSection.GENERAL, NoteSection.DIGITAL_SECURITY}),
-    _C: frozenset({NoteSection.GENERAL, NoteSection.COUNSELLING}),
-    _S: frozenset(),
-    _A: frozenset(),
-}
-
-
-@frozen
-class Actor:
-    """Who is acting: a staff member, or the system running a scheduled job.
-
-    Attributes:
-        staff: the staff member, or None for the system.
-        grants: cases this staff member may work on through an active break-the-glass
-            grant (as if assigned, for the time the grant lasts).
-        label: how the actor appears in errors and the audit log (an id, never a name).
-    """
-
-    staff: Specialist | None = None
-    grants: frozenset[uuid.UUID] = field(factory=frozenset)
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls(None)
-
-    @property
-    def is_system(self) -> bool:
-        return self.staff is None
-
-    @property
-    def id(self) -> uuid.UUID | None:
-        return None if self.staff is None else self.staff.id
-
-    @property
-    def roles(self) -> frozenset[Role]:
-        return frozenset() if self.staff is None else self.staff.roles
-
-    @property
-    def label(self) -> str:
-        return "the system" if self.staff is None else f"staff {self.staff.id}"
-
-
-@frozen
-class AssignmentMatch:
-    """Which of the actor's assignments count: one rule of a :class:`Scope`.
-
-    Attributes:
-        specialisms: assignments for these specialisms (``None`` in the set: an assignment
-            for no particular specialism); ``None``: for any specialism.
-        made_by_others: only assignments someone else made (not the actor themselves).
-    """
-
-    specialisms: frozenset[Specialism | None] | None = None
-    made_by_others: bool = False
-
-    def matches(self, assignment: Assignment, staff_id: uuid.UUID) -> bool:
-        if assignment.specialist_id != staff_id:
-            return False
-        if self.specialisms is not None and assignment.specialism not in self.specialisms:
-            return False
-        return not (self.made_by_others and assignment.assigned_by == staff_id)
-
-
-#: Every assignment of the actor counts.
-ANY_ASSIGNMENT = AssignmentMatch()
-
-
-@frozen
-class Scope:
-    """The cases an actor may see, as data a repository turns into SQL.
-
-    Attributes:
-        everything: every case.
-        assigned_to: cases assigned to this staff id (by the rules in ``assignment_rules``).
-        statuses: cases in these statuses.
-        case_ids: cases granted one by one (break-the-glass).
-        assignment_rules: which assignments to ``assigned_to`` count; empty means any.
-    A case is in scope when ``everything``, or it is assigned to ``assigned_to`` by an
-    assignment one of the rules matches, or its status is in ``statuses``, or it is one of
-    ``case_ids``. An empty scope matches nothing.
-    """
-
-    everything: bool = False
-    assigned_to: uuid.UUID | None = None
-    statuses: frozenset[CaseStatus] = field(factory=frozenset)
-    case_ids: frozenset[uuid.UUID] = field(factory=frozenset)
-    assignment_rules: frozenset[AssignmentMatch] = field(factory=frozenset)
-
-    @property
-    def is_empty(self) -> bool:
-        return (
-            not self.everything
-            and self.assigned_to is None
-            and not self.statuses
-            and not self.case_ids
-        )
-
-    @property
-    def rules(self) -> frozenset[AssignmentMatch]:
-        """The assignment rules, with "any assignment" spelt out."""
-        return self.assignment_rules or frozenset({ANY_ASSIGNMENT})
-
-    def contains(
-        self,
-        status: CaseStatus,
-        assignee_ids: Iterable[uuid.UUID] = (),
-        case_id: uuid.UUID | None = None,
-        *,
-        assignments: Iterable[Assignment] | None = None,
-    ) -> bool:
-        """Whether a case is in scope. Pass the case's ``assignments`` (which say in what
-        role and by whom each was made); bare ``assignee_ids`` count as assignments for no
-        particular specialism, made by someone else."""
-        if self.everything or status in self.statuses:
-            return True
-        if case_id is not None and case_id in self.case_ids:
-            return True
-        if self.assigned_to is None:
-            return False
-        found = (
-            list(assignments)
-            if assignments is not None
-            else [Assignment(specialist_id=i) for i in assignee_ids]
-        )
-        return any(rule.matches(a, self.assigned_to) for rule in self.rules for a in found)
-
-
-def roles_of_assignment(assignment: Assignment, roles: Iterable[Role]) -> frozenset[Role]:
-    """The roles of an account that one of its assignments is in.
-
-    An assignment for a specialism is in that specialism's role (a legal assignment makes
-    a lawyer of the case, never a counsellor). One for no specialism is an intake
-    assignment when the account does intake work, and otherwise an assignment in each of
-    its specialist roles (a lawyer who logged a call is that caller's lawyer). The intake
-    role counts every assignment someone else made (it reads only general notes), and none
-    the agent made themselves: a case taken from the intake queue is theirs while it waits
-    there, not after.
-    """
-    held = frozenset(roles)
-    found: set[Role] = set()
-    if assignment.specialism is not None:
-        found |= {ROLE_FOR_SPECIALISM[assignment.specialism]} & held
-    elif _I not in held:
-        found |= held & set(_caseworkers)
-    if _I in held and assignment.assigned_by != assignment.specialist_id:
-        found.add(_I)
-    return frozenset(found)
-
-
-def _assignment_rule(role: Role, held: frozenset[Role]) -> AssignmentMatch:
-    """The assignments of an account holding ``held`` that are in ``role``.
-
-    The SQL form of :func:`roles_of_assignment`, for one role.
-    """
-    if role is _I:
-        return AssignmentMatch(made_by_others=True)
-    specialisms: set[Specialism | None] = {s for s, r in ROLE_FOR_SPECIALISM.items() if r is role}
-    if _I not in held:
-        specialisms.add(None)
-    return AssignmentMatch(specialisms=frozenset(specialisms))
-
-
-RolePair = frozenset[Role]
-
-
-def refused_pairs(roles: Iterable[Role]) -> list[RolePair]:
-    """The pairs among ``roles`` that one account may hold only where the deployment opts in:
-    a supervisor (who assigns every case) with a role that reads case content."""
-    held = frozenset(roles)
-    if _S not in held:
-        return []
-    return [frozenset({_S, role}) for role in sorted(held & CONTENT_ROLES)]
-
-
-def pair_name(pair: RolePair) -> str:
-    """``supervisor+lawyer``: the supervisor first, as ``allow_role_pairs`` spells it."""
-    return "+".join(sorted((role.value for role in pair), key=lambda name: name != "supervisor"))
 
 
 class Policy:
@@ -433,7 +169,7 @@ class Policy:
         }
         if Condition.ANY in by_role.values():
             return Scope(everything=True)
-        rules = frozenset(_assignment_rule(role, held) for role in by_role)
+        rules = frozenset(assignment_rule(role, held) for role in by_role)
         return Scope(
             assigned_to=actor.id if rules else None,
             statuses=INTAKE_STATUSES if Condition.INTAKE in by_role.values() else frozenset(),
