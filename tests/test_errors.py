@@ -48,8 +48,8 @@ from helplinekit.services.devices import NoSuchDevice
 from helplinekit.services.erasure import ErasureIncomplete
 from helplinekit.services.retention import RetentionConfigError
 from helplinekit.services.rotation import RotationError
+from helplinekit.services.survivor_access import MalformedCaseCode
 from helplinekit.services.triage import TriageFailed
-from helplinekit.web.access import MalformedCaseCode
 from helplinekit.web.text import explain
 
 KINDS = [

@@ -388,8 +388,8 @@ def test_a_failed_access_row_stores_no_message(web, monkeypatch) -> None:
     # Every code drawn clashes with one already stored: the access row cannot be inserted.
     helpline, client = web
     clashing = lambda: "AAAA-CCCC-DDDD-EEEE"  # noqa: E731
-    # The web page draws the first code; the service draws the others after a clash.
-    monkeypatch.setattr("helplinekit.web.access.new_case_code", clashing)
+    # The web page draws the first code and the service the others after a clash, both
+    # through the survivor-access service.
     monkeypatch.setattr("helplinekit.services.survivor_access.new_case_code", clashing)
     assert _submit(client).status_code == 200
     assert _rows(helpline) == (1, 1, 1)

@@ -3,9 +3,9 @@
 Bodies over :data:`MAX_BODY_BYTES` are refused before they are parsed; submissions are rate
 limited per client (its IPv4 address or IPv6 /64) in the database, and "check my case" is
 guarded against guessing by a backoff per code and client and a daily cap that cannot lock
-the survivor out (see web/access.py). The form's own anti-forgery scheme is the channel's:
-a signed, short-lived token in the form and a honeypot field, both checked by
-``channel.verify``. Nothing is stored from a request that fails a check (every bad input
+the survivor out (see services/survivor_access.py and services/check_guard.py). The form's
+own anti-forgery scheme is the channel's: a signed, short-lived token in the form and a
+honeypot field, both checked by ``channel.verify``. Nothing is stored from a request that fails a check (every bad input
 gets a 4xx page, never a 5xx), and the answer to a submission is the same whether or not
 its sender is already known: the form always opens a new contact. The survivor's case code
 is stored in the same transaction as their message. The form and the "sent" page show the
@@ -28,6 +28,7 @@ from starlette.responses import Response
 
 from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
 from helplinekit.domain.errors import Conflict
+from helplinekit.services import survivor_access as access
 from helplinekit.services.password_rules import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -35,8 +36,7 @@ from helplinekit.services.password_rules import (
     hash_password,
     normalise_password,
 )
-from helplinekit.web import access
-from helplinekit.web.access import (
+from helplinekit.services.survivor_access import (
     MalformedCaseCode,
     hit_rate_limit,
     normalise_case_code,
