@@ -6,10 +6,10 @@ guarded against guessing by a backoff per code and client and a daily cap that c
 the survivor out (see services/survivor_access.py and services/check_guard.py). The form's
 own anti-forgery scheme is the channel's: a signed, short-lived token in the form and a
 honeypot field, both checked by ``channel.verify``. Nothing is stored from a request that
-fails a check (every bad input gets a 4xx page, never a 5xx), and the answer to a submission is the same whether or not
-its sender is already known: the form always opens a new contact. The survivor's case code
-is stored in the same transaction as their message. The form and the "sent" page show the
-configured jurisdiction's emergency numbers ([C] and [S] only).
+fails a check (every bad input gets a 4xx page, never a 5xx), and the answer to a submission
+is the same whether or not its sender is already known: the form always opens a new contact.
+The survivor's case code is stored in the same transaction as their message. The form and
+the "sent" page show the configured jurisdiction's emergency numbers ([C] and [S] only).
 
 The endpoints are plain functions, so hashing and the database run in the thread pool;
 only the body is read on the event loop, by :func:`posted_body`.
