@@ -11,6 +11,7 @@ an allowed change cannot alter the answers after it.
 
 from __future__ import annotations
 
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -313,3 +314,20 @@ def _audit_actions(helpline: Helpline) -> list[str]:
 
     with helpline.context.database.uow(read_only=True) as uow:
         return list(uow.session.scalars(select(AuditRow.action).order_by(AuditRow.seq)))
+
+
+def test_a_refused_form_says_what_the_person_may_do_and_never_an_id(helpline) -> None:
+    """A lawyer not on the case writes a note: 403, and the page says what they may do."""
+    world = World(helpline)
+    ref = world.case()
+    client = console_client(helpline)
+    csrf = sign_in(client, world.logins["lw-"])  # a lawyer, not assigned to the case
+    response = client.post(
+        f"/staff/cases/{ref}/notes",
+        data={"section": "legal", "body": "spoke to her", "csrf": csrf},
+    )
+    assert response.status_code == 403
+    assert "You can write notes on cases assigned to you" in response.text
+    assert "ask a supervisor to assign you" in response.text
+    assert "note.write" not in response.text
+    assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", response.text) is None

@@ -6,9 +6,9 @@ message in the reader's language (:func:`helplinekit.web.text.explain`); a "Go b
 leads where the route's router said (``request.state.back``). Anything else is a plain 500
 page: never a traceback, and nothing of the request in the log.
 
-The kinds are the roots in :mod:`helplinekit.domain.errors`. Two older classes are not yet
-beneath those roots — :class:`helplinekit.security.policy.AccessDenied` and
-:class:`helplinekit.services.casework.NotFound` — and are registered here beside them.
+The kinds are the roots in :mod:`helplinekit.domain.errors`; every error helplinekit raises
+on purpose is beneath one of them, so a new error class needs no new handler. A refusal's
+page says what the person may do instead and whom to ask (the policy's message, translated).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from starlette.responses import Response
 
 from helplinekit.domain import errors
 from helplinekit.i18n import N_
-from helplinekit.security.policy import AccessDenied as PolicyAccessDenied
-from helplinekit.services import casework
 from helplinekit.web.console.deps import (
     SESSION_ENDED,
     Refusal,
@@ -86,16 +84,29 @@ async def sign_in_form_expired(request: Request, exc: Exception) -> Response:
     return sign_in_page(request, exc.language, status=403, error=error)
 
 
+def _explained(request: Request, status: int, exc: Exception, back: str | None) -> Response:
+    """The problem page with the error's own message, in the reader's language."""
+    session = getattr(request.state, "staff_session", None)
+    language = language_of(request, session)
+    message = explain(exc, language.translations) or language.translations.gettext(
+        ACCESS_DENIED if status == 403 else NO_SUCH_CASE
+    )
+    return problem_page(request, status, message, back=back)
+
+
 async def access_denied(request: Request, exc: Exception) -> Response:
+    """A refusal: 403, saying what the person may do instead and whom to ask."""
     if not _in_console(request):
         return await unexpected(request, exc)
-    return _problem(request, 403, ACCESS_DENIED, getattr(request.state, "back", None))
+    return _explained(request, 403, exc, getattr(request.state, "back", None))
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
+    """Something missing (a case, a task, a device): 404, saying what and what to do."""
     if not _in_console(request):
         return await unexpected(request, exc)
-    return _problem(request, 404, NO_SUCH_CASE, path_for(request, "queue"))
+    back = getattr(request.state, "back", None) or path_for(request, "queue")
+    return _explained(request, 404, exc, back)
 
 
 async def domain_rule(request: Request, exc: Exception) -> Response:
@@ -143,9 +154,7 @@ HANDLERS: dict[type[Exception], Handler] = {
     Refusal: refused,
     SignInFormExpired: sign_in_form_expired,
     errors.AccessDenied: access_denied,
-    PolicyAccessDenied: access_denied,  # until it is an errors.AccessDenied
     errors.NotFound: not_found,
-    casework.NotFound: not_found,  # until it is an errors.NotFound
     errors.HelplinekitError: domain_rule,
     ValueError: bad_value,
     LookupError: bad_value,
