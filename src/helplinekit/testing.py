@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from helplinekit.api import Helpline
     from helplinekit.contracts import Jurisdiction, LanguagePack
+    from helplinekit.contracts.channel import Channel
     from helplinekit.domain import ReferralPartner, Role, Specialism, Specialist
     from helplinekit.registry import Registries
     from helplinekit.security.policy import Actor
@@ -217,7 +218,10 @@ def _emergency_number_facts(
 
     facts: list[tuple[str, Any]] = []
     seen: set[str] = set()
-    for entry in jurisdiction.emergency_numbers:
+    # A plugin's jurisdiction is checked for what it really holds, not what its annotations
+    # promise: hence ``object`` here and for each fact below.
+    entries: Iterable[object] = jurisdiction.emergency_numbers
+    for entry in entries:
         if not isinstance(entry, EmergencyNumber):
             problems.append(
                 f"emergency_numbers holds a {type(entry).__name__}; expected EmergencyNumber."
@@ -235,10 +239,11 @@ def _emergency_number_facts(
         seen.add(number)
         if not isinstance(entry.service, str) or not entry.service.strip():
             problems.append(f"{label} does not say which service answers it.")
-        if not isinstance(entry.fact, Fact):
+        fact: object = entry.fact
+        if not isinstance(fact, Fact):
             problems.append(f"{label} has no fact: every emergency number needs a source.")
             continue
-        facts.append((label, entry.fact))
+        facts.append((label, fact))
     return facts
 
 
@@ -280,7 +285,7 @@ def assert_language_pack_conforms(pack: LanguagePack, *, template: Path | None =
 # -- channels ------------------------------------------------------------------------------
 
 
-def check_channel(channel_class: type) -> list[str]:
+def check_channel(channel_class: type[Channel]) -> list[str]:
     """Problems with a channel: its sample request must verify, parse and round-trip."""
     from helplinekit.contracts.channel import (
         ChannelError,
@@ -332,7 +337,7 @@ def check_channel(channel_class: type) -> list[str]:
     return problems
 
 
-def assert_channel_conforms(channel_class: type) -> None:
+def assert_channel_conforms(channel_class: type[Channel]) -> None:
     """Fail unless the channel verifies, parses and refuses a forgery of its sample request."""
     _fail(
         "Channel", getattr(channel_class, "name", repr(channel_class)), check_channel(channel_class)
