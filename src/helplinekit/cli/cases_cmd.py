@@ -130,9 +130,7 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             )
 
         timeline = (
-            helpline.read_timeline(actor, case.id)
-            if allowed(Action.CASE_READ_MESSAGES)
-            else None
+            helpline.read_timeline(actor, case.id) if allowed(Action.CASE_READ_MESSAGES) else None
         )
         notes = helpline.read_notes(actor, case.id) if allowed(Action.NOTE_READ) else None
         try:
