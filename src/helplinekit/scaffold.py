@@ -37,9 +37,10 @@ def generate_into(
         complete (the caller has checked it holds no data); otherwise refuse.
     :raises GenerationFailed: saying why, with nothing written to ``target``.
     """
-    # cookiecutter ships no type information (no py.typed, no stubs).
-    from cookiecutter.exceptions import CookiecutterException  # type: ignore[import-untyped]
-    from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
+    # cookiecutter ships no type information (no py.typed, no stubs): pyproject's
+    # [[tool.mypy.overrides]] lets it in untyped.
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
 
     with tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=target.parent) as tmp:
         scratch = Path(tmp)

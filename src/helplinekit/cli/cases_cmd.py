@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import TypedDict
 
 import click
 
@@ -23,6 +24,18 @@ def cases() -> None:
 
 _STATUSES = LazyChoice(enum_values("helplinekit.domain", "CaseStatus"))
 _RISKS = LazyChoice(enum_values("helplinekit.domain", "RiskLevel"))
+
+
+class _CaseRow(TypedDict):
+    """One line of ``cases list`` (and one object of its JSON)."""
+
+    reference: str
+    status: str
+    risk: str
+    categories: list[str]
+    assigned: int
+    opened: str
+    manual_triage: bool
 
 
 @cases.command("list")
@@ -61,7 +74,7 @@ def list_(
             assigned_to=actor.id if mine else None,
         )
         page = helpline.list_cases(actor, filters, limit=limit, offset=offset)
-    rows = [
+    rows: list[_CaseRow] = [
         {
             "reference": case.reference,
             "status": case.status.value,
@@ -110,17 +123,16 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         # Staff by name, as the console shows them (staff are not survivors; ids mean nothing).
         names = staff_names(helpline.context)
         policy = helpline.context.policy
-        facts = {"status": case.status, "assignments": case.assignments, "case_id": case.id}
+
+        def allowed(action: Action) -> bool:
+            return policy.allows(
+                actor, action, status=case.status, assignments=case.assignments, case_id=case.id
+            )
+
         timeline = (
-            helpline.read_timeline(actor, case.id)
-            if policy.allows(actor, Action.CASE_READ_MESSAGES, **facts)
-            else None
+            helpline.read_timeline(actor, case.id) if allowed(Action.CASE_READ_MESSAGES) else None
         )
-        notes = (
-            helpline.read_notes(actor, case.id)
-            if policy.allows(actor, Action.NOTE_READ, **facts)
-            else None
-        )
+        notes = helpline.read_notes(actor, case.id) if allowed(Action.NOTE_READ) else None
         try:
             tasks = helpline.list_tasks(actor, case.id)
         except AccessDenied:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from helplinekit.cli.state import State
+    from helplinekit.config import HelplineConfig
     from helplinekit.services.staff_checks import StaffFindings
 
 from helplinekit.cli.options import config_option
@@ -21,7 +23,7 @@ def config() -> None:
 @config.command()
 @config_option
 @click.pass_obj
-def check(state: object, config_path: str | None) -> None:
+def check(state: State, config_path: str | None) -> None:
     """Validate helpline.toml against the installed plugins.
 
     Exits with status 1 and one line per problem when something is wrong.
@@ -30,8 +32,8 @@ def check(state: object, config_path: str | None) -> None:
     from helplinekit.contracts.keys import KeyUnavailable
     from helplinekit.services.audit_admin import NO_AUDIT_KEY, provider_audit_key
 
-    helpline = state.config(config_path)  # type: ignore[attr-defined]
-    registries = state.registries(helpline)  # type: ignore[attr-defined]
+    helpline = state.config(config_path)
+    registries = state.registries(helpline)
     problems = check_against(helpline, registries)
     warnings: list[str] = []
     if helpline.jurisdiction in registries.jurisdictions:
@@ -70,15 +72,15 @@ def check(state: object, config_path: str | None) -> None:
     )
 
 
-def _staff_findings(state: object, config: object) -> StaffFindings:
+def _staff_findings(state: State, config: HelplineConfig) -> StaffFindings:
     """What the staff accounts hold, when the database is there to ask (a SQLite file not yet
     created has no staff, and checking the configuration must not create it)."""
     from helplinekit.api import Helpline
     from helplinekit.db.engine import normalise_url
     from helplinekit.services.staff_checks import StaffFindings, check_staff
 
-    url = normalise_url(config.database_url)  # type: ignore[attr-defined]
+    url = normalise_url(config.database_url)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return StaffFindings()
-    with Helpline.open(config, pm=state.pm) as helpline:  # type: ignore[attr-defined]
+    with Helpline.open(config, pm=state.pm) as helpline:
         return check_staff(helpline.context)

@@ -181,8 +181,10 @@ def check_language(
                 f"tagged {tagged!r}; use --tag {tagged}.",
                 param_hint="--script",
             )
-    elif tag_script or usual_script:
-        script = tag_script or usual_script
+    elif tag_script:
+        script = tag_script
+    elif usual_script:
+        script = usual_script
     else:
         raise click.UsageError(
             f"CLDR does not say which script {tag!r} is usually written in; give it with "
@@ -196,12 +198,12 @@ def check_language(
     if native_value is not None:
         native = check_text(native_value, "--native-name", "Kiswahili")
     else:
-        native = locale.get_language_name() if locale is not None else None
-        if not native:
+        cldr_name: str | None = locale.get_language_name() if locale is not None else None
+        if not cldr_name:
             raise click.UsageError(
                 f"CLDR does not know the name of {tag!r} in itself; give it with --native-name."
             )
-        native = check_text(native, "--native-name", "Kiswahili")
+        native = check_text(cldr_name, "--native-name", "Kiswahili")
     return {"tag": tag, "script": script, "native_name": native, "plural_forms": plural_forms}
 
 

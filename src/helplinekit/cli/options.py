@@ -18,7 +18,7 @@ config_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-class LazyChoice(click.Choice):
+class LazyChoice(click.Choice[str]):
     """A choice whose values are loaded when first needed (not when ``--help`` starts up).
 
     :param load: returns the allowed values, e.g. the members of a domain enum.
@@ -29,7 +29,7 @@ class LazyChoice(click.Choice):
         self._loaded: tuple[str, ...] | None = None
         self.case_sensitive = case_sensitive
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         if self._loaded is None:
             self._loaded = tuple(self._load())

@@ -52,6 +52,12 @@ def simulate(
             new_contact=channel == "web.form",
         )
         result = helpline.receive_message(event)
+        if result.case_id is None:
+            # Only a duplicate delivery joins no case, and the id above is fresh; say so
+            # rather than asking for case None.
+            raise click.ClickException(
+                "the message was taken as a duplicate and joined no case; run simulate again."
+            )
         report = helpline.run_until_idle()
         case = helpline.view_case(helpline.system(), result.case_id)
     verb = "Opened" if result.opened_case else "Added to"

@@ -15,6 +15,7 @@ from datetime import date
 
 from attrs import field, frozen, validators
 
+from helplinekit.domain._convert import as_frozenset
 from helplinekit.domain.names import COUNTRY_CODE_RE, NAMESPACED_NAME_RE
 
 __all__ = [
@@ -107,7 +108,7 @@ class Provision:
     penalty: str = ""
     in_force_from: date | None = None
     in_force_until: date | None = None
-    flags: frozenset[ProvisionFlag] = field(factory=frozenset, converter=frozenset)
+    flags: frozenset[ProvisionFlag] = field(factory=frozenset, converter=as_frozenset)
     flag_note: str = ""
 
     @property
@@ -189,7 +190,7 @@ class RemovalRoute:
     title: str
     steps: str
     fact: Fact
-    applies_to: frozenset[str] = field(factory=frozenset, converter=frozenset)
+    applies_to: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
 @frozen
@@ -198,7 +199,7 @@ class TimeLimit:
 
     description: str
     fact: Fact
-    applies_to: frozenset[str] = field(factory=frozenset, converter=frozenset)
+    applies_to: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
 @frozen

@@ -19,3 +19,8 @@ def as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
 def as_frozenset(values: Iterable[Any]) -> frozenset[Any]:
     """Any iterable, as a frozenset (the field's validator checks what it holds)."""
     return frozenset(values)
+
+
+def as_list(values: Iterable[Any]) -> list[Any]:
+    """Any iterable, as a new list (the field's validator checks what it holds)."""
+    return list(values)

@@ -17,7 +17,7 @@ from typing import Any
 
 from attrs import Attribute, define, evolve, field, frozen, validators
 
-from helplinekit.domain._convert import as_frozenset, as_tuple
+from helplinekit.domain._convert import as_frozenset, as_list, as_tuple
 from helplinekit.domain._validation import (
     at_least,
     aware_datetime,
@@ -208,7 +208,7 @@ class Caller:
     id: uuid.UUID = field(factory=uuid.uuid4, validator=is_uuid)
     contact_points: list[URN] = field(
         factory=list,
-        converter=list,
+        converter=as_list,
         repr=False,
         validator=[validators.deep_iterable(validators.instance_of(URN)), _distinct_urns],
     )
@@ -226,7 +226,7 @@ class Caller:
     )
     safe_contact_methods: list[SafeContactMethod] = field(
         factory=list,
-        converter=list,
+        converter=as_list,
         repr=False,
         validator=validators.deep_iterable(validators.instance_of(SafeContactMethod)),
     )

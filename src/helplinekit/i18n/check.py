@@ -229,7 +229,12 @@ def _check_catalog(
             problems.append(PackProblem("missing", f"catalog lacks {label!r}.", label))
             continue
         plural = isinstance(found.string, tuple | list)
-        strings = tuple(found.string) if plural else (found.string,)
+        strings: tuple[str, ...]
+        if isinstance(found.string, tuple | list):
+            strings = tuple(found.string)
+        else:
+            # No string at all counts as untranslated, as an empty one does.
+            strings = (found.string or "",)
         if found.fuzzy:
             problems.append(
                 PackProblem("fuzzy", f"catalog has no reviewed translation of {label!r}.", label)
@@ -270,7 +275,7 @@ def _check_catalog(
 def _placeholder_problem(message: Message, strings: tuple[str, ...], plural: bool) -> str | None:
     if "python-brace-format" not in message.flags:
         return None
-    ids = tuple(message.id) if plural else (message.id,)
+    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
     expected: set[str] = set().union(*(_fields(i) for i in ids))
     for text in strings:
         try:

@@ -99,7 +99,10 @@ def extract_template(package_dir: Path | None = None) -> Catalog:
             catalog.add(
                 message,
                 None,
-                [(f"helplinekit/{relative}", None)],
+                # No line number: babel's own PO reader stores such a location as
+                # ``(path, None)`` and write_po leaves the number out, but Catalog.add is
+                # annotated ``tuple[str, int]``; 0 would be a made-up line.
+                [(f"helplinekit/{relative}", None)],  # type: ignore[list-item]
                 # One paragraph, rewrapped for the .pot's width rather than the code's.
                 auto_comments=[" ".join(comments)] if comments else [],
                 context=context,

@@ -31,6 +31,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.domain.states import DeliveryState
 from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_refusal
@@ -235,7 +236,7 @@ def queue_reply(ctx: ServiceContext, actor: Actor, case_ref: CaseRef, body: str)
             created_at=now,
             author_id=actor.id,
         )
-        uow.messages.add(message, case.id, delivery_status="queued")
+        uow.messages.add(message, case.id, delivery_status=DeliveryState.QUEUED)
         uow.outbox.enqueue(
             reply_id=uuid.uuid4(),
             case_id=case.id,

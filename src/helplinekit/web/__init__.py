@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # What __getattr__ hands out, for the type checker; at run time FastAPI stays unloaded.
+    from helplinekit.web.app import create_app
+
 __all__ = ["create_app"]
 
 

@@ -117,6 +117,10 @@ class ReferralRepository(Repository):
         seal = self.keys.seal
         row.partner_key = referral.partner_key
         row.status = referral.status
+        # A Referral's consent includes consent to referral (its validator), and a Consent
+        # that grants anything has its time recorded (Consent's validator).
+        if referral.consent.recorded_at is None:
+            raise AssertionError(f"referral {referral.id} has consent with no recorded time")
         row.consent_recorded_at = referral.consent.recorded_at
         row.consent_recorded_by = referral.consent.recorded_by
         row.shared_sections = sorted(referral.shared_sections)
