@@ -51,7 +51,6 @@ def test_code_is_formatted() -> None:
 MAX_MODULE_LINES = 500
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12 split in progress")
 def test_no_module_in_src_is_longer_than_the_limit() -> None:
     offenders = []
     for path in sorted((ROOT / "src").rglob("*.py")):
