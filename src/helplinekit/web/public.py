@@ -157,19 +157,24 @@ def show_form(request: Request, site: SiteDep, lang: str | None = None) -> Respo
     return _form_page(request, site, site.pack(lang))
 
 
+def _over_rate_limit(request: Request, site: Site, page: str) -> bool:
+    """Count this submission to ``page`` for its client; True when over ``[web] rate_limit``."""
+    settings = site.settings
+    return hit_rate_limit(
+        site.ctx,
+        page,
+        _client_address(request),
+        limit=settings.rate_limit,
+        window=settings.rate_window,
+    )
+
+
 @router.post("/form", response_class=HTMLResponse)
 def submit_form(request: Request, site: SiteDep, body: PostedBody) -> Response:
     ctx, channel = site.ctx, site.form_channel
     fields = form_fields(body)
     language = site.pack((fields or {}).get("language"))
-    settings = site.settings
-    if hit_rate_limit(
-        ctx,
-        "form",
-        _client_address(request),
-        limit=settings.rate_limit,
-        window=settings.rate_window,
-    ):
+    if _over_rate_limit(request, site, "form"):
         return render(request, "error.html", language, 429, error="rate")
     if fields is None or content_type(request) != FORM_CONTENT_TYPE:
         return render(request, "error.html", language, 400, error="invalid")
@@ -254,14 +259,7 @@ def check_case(request: Request, site: SiteDep, body: PostedBody) -> Response:
     ctx = site.ctx
     fields = form_fields(body)
     language = site.pack((fields or {}).get("language"))
-    settings = site.settings
-    if hit_rate_limit(
-        ctx,
-        "check",
-        _client_address(request),
-        limit=settings.rate_limit,
-        window=settings.rate_window,
-    ):
+    if _over_rate_limit(request, site, "check"):
         return render(request, "error.html", language, 429, error="rate")
     if fields is None or content_type(request) != FORM_CONTENT_TYPE:
         return render(request, "check.html", language, 400, error="invalid")
