@@ -352,10 +352,16 @@ def test_kill_9_during_intake_loses_no_acknowledged_message(
             _expect_line(child, "ready")
             if iteration + 2 < CRASH_RUNS:
                 children.append(_start_burst(deployment, url, iteration + 2))
+            first: list[str] = []
+            if iteration % 2:
+                # Every other run is killed only after its first acknowledgement, so half
+                # the runs test acknowledged messages however slow the machine is (a loaded
+                # machine would otherwise kill most children before they acknowledge any).
+                first = [child.stdout.readline().strip()]
             time.sleep(rng.uniform(*KILL_AFTER_SECONDS))
             os.kill(child.pid, signal.SIGKILL)
             child.wait()
-            lines = child.stdout.read().split()
+            lines = first + child.stdout.read().split()
             finished = lines[-1:] == ["done"]
             acked = lines[:-1] if finished else lines
             assert acked == [burst.provider_id(iteration, n) for n in range(len(acked))]
@@ -398,4 +404,3 @@ def test_kill_9_during_intake_loses_no_acknowledged_message(
         f"{committed_unacknowledged} committed but killed before the acknowledgement"
     )
     assert killed_mid_burst >= CRASH_RUNS * 0.9
-    assert sum(1 for n in acknowledged_per_run if n > 0) >= CRASH_RUNS // 2
