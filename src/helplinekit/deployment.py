@@ -91,10 +91,10 @@ def markdown_escape(text: str) -> str:
 
 def defaults_for_country(country: str, installed_languages: Iterable[str]) -> dict[str, Any]:
     """Timezone and languages inferred from the country (Babel), limited to installed packs."""
-    from babel.core import get_global
     from babel.languages import get_official_languages
 
-    zones = get_global("territory_zones").get(country.upper(), ())
+    from helplinekit.timezones import default_timezone
+
     installed = list(installed_languages)
     official = [
         tag for tag in get_official_languages(country.upper(), de_facto=True) if tag in installed
@@ -103,7 +103,7 @@ def defaults_for_country(country: str, installed_languages: Iterable[str]) -> di
     if "en" in installed and "en" not in languages:
         languages.append("en")
     return {
-        "timezone": zones[0] if zones else "UTC",
+        "timezone": default_timezone(country),
         "languages": tuple(languages),
         "default_language": languages[0],
     }
@@ -126,14 +126,13 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
     """Every problem with the request, each naming the value and the fix."""
     import pycountry
 
+    from helplinekit.countries import not_a_country_message
+
     problems = []
     if not request.name.strip():
         problems.append('The helpline needs a name, e.g. --name "Digital Rights Helpline".')
     if pycountry.countries.get(alpha_2=request.country.upper()) is None:
-        problems.append(
-            f"{request.country!r} is not a country code; use ISO 3166-1 alpha-2, e.g. PK for "
-            "Pakistan or KE for Kenya."
-        )
+        problems.append(not_a_country_message(request.country))
     for tag in request.languages:
         language = tag.split("-")[0]
         known = LANGUAGE_TAG_RE.match(tag) and (
@@ -176,10 +175,12 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
         problems.append(f"Jurisdiction {request.jurisdiction!r} is not installed.")
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from helplinekit.timezones import not_a_timezone_message
+
     try:
         ZoneInfo(request.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"{request.timezone!r} is not a timezone; use e.g. Asia/Karachi.")
+        problems.append(not_a_timezone_message(request.timezone))
     return problems
 
 
