@@ -72,6 +72,7 @@ def init(
         defaults_for_country,
         generate_deployment,
         jurisdictions_for,
+        normalised_languages,
     )
     from helplinekit.plugins import load_local_plugins
     from helplinekit.registry import Registries
@@ -97,12 +98,11 @@ def init(
     country = _choose_country(country, no_input=no_input)
     defaults = defaults_for_country(country, registries.languages.names())
     name = ask(name, "Helpline name", None if no_input else "Digital Safety Helpline")
-    chosen_languages = _split(
-        ask(languages, "Languages (comma-separated tags)", ",".join(defaults["languages"]))
+    chosen_languages = normalised_languages(
+        _split(ask(languages, "Languages (comma-separated tags)", ",".join(defaults["languages"])))
     )
-    default_language = ask(
-        default_language, "Default language", chosen_languages[0] if chosen_languages else None
-    )
+    first = chosen_languages[0] if chosen_languages else None
+    default_language = normalised_languages([ask(default_language, "Default language", first)])[0]
     chosen_channels = _split(ask(channels, "Channels (comma-separated)", "web.form"))
     timezone = _choose_timezone(timezone, country, defaults["timezone"], no_input=no_input)
     if jurisdiction is None:
