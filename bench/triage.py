@@ -41,8 +41,9 @@ SIGNAL_FLOOR = {
 
 def lexicons() -> tuple[Any, ...]:
     """The lexicons of a helpline enabling English and Urdu, as the packs carry them."""
-    from helplinekit.default_plugins.english import build as english
     from helplinekit_urdu import build as urdu
+
+    from helplinekit.default_plugins.english import build as english
 
     return english().triage_lexicons + urdu().triage_lexicons
 

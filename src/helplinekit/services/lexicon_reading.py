@@ -102,7 +102,9 @@ def _uncovered(text: str, covered: Iterable[str]) -> tuple[str, ...]:
     )
 
 
-def apply_reading(ctx: ServiceContext, case: Case, signals: Sequence[RiskSignal], *, unreadable: bool) -> Case:
+def apply_reading(
+    ctx: ServiceContext, case: Case, signals: Sequence[RiskSignal], *, unreadable: bool
+) -> Case:
     """``case`` with what ``signals`` suggest: risk raised, categories and help added.
 
     A case nobody has triaged yet (still new) that the signals say nothing about, or whose

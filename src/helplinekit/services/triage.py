@@ -20,8 +20,6 @@ from helplinekit.domain import (
     Assignment,
     Case,
     CaseStatus,
-    Specialism,
-    max_risk,
 )
 from helplinekit.services.context import ServiceContext, log
 from helplinekit.services.lexicon_reading import apply_reading, enabled_lexicons, read_text
