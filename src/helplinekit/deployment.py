@@ -95,7 +95,7 @@ def markdown_escape(text: str) -> str:
 def normalised_languages(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags in BCP 47's canonical case (``EN`` → ``en``); one that is not a tag is kept as
     typed, for :func:`validate_request` to name."""
-    from helplinekit.i18n.languages import UnknownLanguage, normalise_tag
+    from helplinekit.i18n.tags import UnknownLanguage, normalise_tag
 
     normalised = []
     for tag in tags:
@@ -115,7 +115,7 @@ def defaults_for_country(country: str, installed_languages: Iterable[str] = ()) 
     """
     from babel.languages import get_official_languages
 
-    from helplinekit.i18n.languages import normalise_tag
+    from helplinekit.i18n.tags import normalise_tag
     from helplinekit.timezones import default_timezone
 
     languages = [

@@ -127,8 +127,8 @@ def check(state: object, tag: str | None, config_path: str | None) -> None:
     checked = _languages_to_check(state, helpline)
     if tag is not None and tag not in checked:
         raise click.BadParameter(
-            f"no language {tag!r} is installed or enabled (known here: "
-            f"{', '.join(sorted(checked))}); install its plugin, enable it, or check the tag.",
+            f"no language pack {tag!r} is installed (installed: {', '.join(sorted(checked))}); "
+            "install its plugin, enable the language in helpline.toml, or check the tag.",
             param_hint="--language",
         )
     entries = sorted(
@@ -144,9 +144,10 @@ def check(state: object, tag: str | None, config_path: str | None) -> None:
     incomplete = [report.pack.tag for report in reports if not report.complete]
     if incomplete:
         raise click.ClickException(
-            f"{len(incomplete)} of {len(reports)} languages incomplete: {', '.join(incomplete)}."
+            f"{len(incomplete)} of {len(reports)} language packs incomplete: "
+            f"{', '.join(incomplete)}."
         )
-    click.echo(f"{len(reports)} language{'s' if len(reports) != 1 else ''} complete.")
+    click.echo(f"{len(reports)} language pack{'s' if len(reports) != 1 else ''} complete.")
 
 
 def _deployment(state: object, config_path: str | None) -> HelplineConfig | None:

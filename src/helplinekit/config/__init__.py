@@ -354,7 +354,7 @@ class _Reader:
         return HelplineSettings(name, country, timezone, prefix, specialisms, deployment_id)
 
     def languages(self, raw: Mapping[str, Any]) -> LanguageSettings:
-        from helplinekit.i18n.languages import UnknownLanguage, normalise_tag
+        from helplinekit.i18n.tags import UnknownLanguage, normalise_tag
 
         table = self.table(raw, "languages", {"enabled", "default", "fallback"})
         given = self.strings(table, "languages", "enabled")

@@ -14,19 +14,31 @@ regional pack of its language and script (``es`` → ``es-MX``); when there are 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from helplinekit.domain.errors import ConfigurationError
+from helplinekit.i18n.tags import (
+    UnknownLanguage,
+    babel_name,
+    cldr_knows,
+    normalise_tag,
+    script_of,
+)
 
 if TYPE_CHECKING:
     from helplinekit.contracts.language import LanguagePack
-    from helplinekit.registry import Registry
+
+
+class InstalledPacks(Protocol):
+    """What :class:`Languages` needs of the plugins' language registry."""
+
+    def names(self) -> list[str]: ...
+
+    def get(self, name: str) -> LanguagePack: ...
+
 
 __all__ = [
     "DEPLOYMENT_LOCALE_DIR",
@@ -41,8 +53,6 @@ __all__ = [
 
 #: Where a deployment keeps its own catalogs, inside its folder.
 DEPLOYMENT_LOCALE_DIR = "locale"
-
-_TAG_SHAPE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|[0-9]{3}))?$")
 
 #: Fonts that render each script well; the Noto families ship with most Linux systems
 #: (Debian's fonts-noto-core) and Android, and phones fall back to their own script fonts.
@@ -69,62 +79,6 @@ _SCRIPT_FONTS = {
 _DEFAULT_FONTS = "system-ui, sans-serif"
 
 
-class UnknownLanguage(ConfigurationError):
-    """A tag neither CLDR nor any installed plugin knows; the message names it and the fix."""
-
-
-def normalise_tag(tag: str) -> str:
-    """The tag in BCP 47's canonical case: ``EN`` → ``en``, ``es-mx`` → ``es-MX``.
-
-    Underscores are read as dashes (``pa_Arab`` → ``pa-Arab``), since people copy locale
-    names. Surrounding spaces are ignored.
-
-    :raises UnknownLanguage: the text is not a language tag at all.
-    """
-    match = _TAG_SHAPE.match(tag.strip()) if isinstance(tag, str) else None
-    if match is None:
-        raise UnknownLanguage(
-            f"{tag!r} is not a language tag; use BCP 47 tags such as sw, bn, ur or es-MX."
-        )
-    language, script, region = match.groups()
-    parts = [language.lower()]
-    if script:
-        parts.append(script.title())
-    if region:
-        parts.append(region.upper())
-    return "-".join(parts)
-
-
-def _babel_name(tag: str) -> str:
-    return tag.replace("-", "_")
-
-
-@lru_cache(maxsize=512)
-def cldr_knows(tag: str) -> bool:
-    """True when CLDR has locale data for ``tag`` (``sw``, ``es-MX``; not ``ur-Latn``)."""
-    from babel import localedata
-
-    return localedata.exists(_babel_name(tag))
-
-
-@lru_cache(maxsize=512)
-def script_of(tag: str) -> str | None:
-    """The ISO 15924 script ``tag`` is written in: its own subtag, or CLDR's likely one."""
-    from babel.core import get_global
-
-    parts = tag.split("-")
-    if len(parts) > 1 and len(parts[1]) == 4:
-        return parts[1]
-    likely: Mapping[str, str] = get_global("likely_subtags")
-    for candidate in ("_".join(parts), parts[0]):
-        expanded = likely.get(candidate)
-        if expanded:
-            pieces = expanded.split("_")
-            if len(pieces) > 1 and len(pieces[1]) == 4:
-                return pieces[1]
-    return None
-
-
 def font_stack_for(script: str | None) -> str:
     """A CSS font-family list for ``script``."""
     return _SCRIPT_FONTS.get(script or "", _DEFAULT_FONTS)
@@ -143,7 +97,7 @@ def cldr_pack(tag: str, *, catalog_dir: Path | None = None) -> LanguagePack:
     from helplinekit.contracts.messages import ENGLISH_MESSAGES
     from helplinekit.i18n.runtime import catalog_messages
 
-    locale = Locale.parse(_babel_name(tag))
+    locale = Locale.parse(babel_name(tag))
     script = script_of(tag) or "Latn"
     has_catalog = catalog_dir is not None and _catalog_file(catalog_dir, tag).is_file()
     return LanguagePack(
@@ -179,7 +133,7 @@ class Languages:
 
     def __init__(
         self,
-        installed: Registry[LanguagePack],
+        installed: InstalledPacks,
         *,
         fallback: str = "en",
         catalog_dir: Path | None = None,

@@ -67,7 +67,7 @@ def read_catalog(path: Path, *, locale: str | None, abort_invalid: bool = False)
     from babel.messages.pofile import read_po
 
     if locale is not None:
-        from helplinekit.i18n.languages import cldr_knows
+        from helplinekit.i18n.tags import cldr_knows
 
         # A tag CLDR lacks (ur-Latn, provided by a plugin) is read with its base language's
         # rules: Babel only needs the locale for plural forms.
