@@ -12,7 +12,14 @@ from functools import lru_cache
 
 from helplinekit.domain.errors import ConfigurationError
 
-__all__ = ["UnknownLanguage", "babel_name", "cldr_knows", "normalise_tag", "script_of"]
+__all__ = [
+    "UnknownLanguage",
+    "babel_locale",
+    "babel_name",
+    "cldr_knows",
+    "normalise_tag",
+    "script_of",
+]
 
 _TAG_SHAPE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{4}))?(?:[-_]([a-zA-Z]{2}|[0-9]{3}))?$")
 
@@ -71,3 +78,9 @@ def script_of(tag: str) -> str | None:
             if len(pieces) > 1 and len(pieces[1]) == 4:
                 return pieces[1]
     return None
+
+
+def babel_locale(tag: str) -> str:
+    """The Babel locale name to format dates and numbers for ``tag``: its own when CLDR has
+    it, else its base language's (``ur-Latn`` is formatted as ``ur``)."""
+    return babel_name(tag if cldr_knows(tag) else tag.split("-")[0])
