@@ -82,6 +82,7 @@ def test_init_with_a_language_no_plugin_provides(
     finally:
         helpline.close()
     assert f'<html lang="{first}" dir="{direction}">' in page
+    assert '<main lang="en" dir="ltr">' in page  # the English it falls back to is marked
     assert "This page is not translated into" in page and "yet, so it is shown in" in page
     assert native in page
     assert "Your message" in page  # the English fallback, not an empty or broken page
@@ -110,6 +111,6 @@ def test_the_language_switcher_marks_what_is_not_translated_or_reviewed(
     # Urdu is translated but not yet reviewed by a native speaker; Sindhi is not translated.
     assert "اس ترجمے کا ابھی کسی اہلِ زبان نے جائزہ نہیں لیا۔" in urdu
     switcher = english.split('<nav class="languages"')[1].split("</nav>")[0]
-    assert "اردو</a> <small>(not yet reviewed)</small>" in switcher
-    assert "سنڌي</a> <small>(not translated yet)</small>" in switcher
+    assert "اردو</a> <small><bdi>(not yet reviewed)</bdi></small>" in switcher
+    assert "سنڌي</a> <small><bdi>(not translated yet)</bdi></small>" in switcher
     assert "This translation has not yet been reviewed" not in english  # English is reviewed

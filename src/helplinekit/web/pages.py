@@ -48,6 +48,7 @@ def render(
         lang=language.tag,
         direction=language.direction,
         language=language,
+        fallback=site.fallback_pack(),
         fallback_name=site.fallback_name(),
         exit_url=site.settings.exit_url,
         url_for=lambda name, **params: path_for(request, name, **params),

@@ -137,9 +137,13 @@ class Site:
             )
         return menu
 
+    def fallback_pack(self) -> LanguagePack:
+        """The language shown where a language has no translation yet."""
+        return self.ctx.languages.pack(self.ctx.languages.fallback_tag)
+
     def fallback_name(self) -> str:
         """The fallback language's own name, for "shown in …" notices."""
-        return self.ctx.languages.pack(self.ctx.languages.fallback_tag).native_name
+        return self.fallback_pack().native_name
 
     def language_choices(self) -> list[tuple[str, str]]:
         """The enabled languages as (tag, name in that language), for a language menu."""
