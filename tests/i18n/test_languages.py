@@ -94,7 +94,9 @@ def test_rfc_4647_lookup_takes_the_broader_pack_of_the_same_script() -> None:
     languages = Languages(_registry(ENGLISH, _pack("es"), _pack("ur", "Arab", rtl=True)))
     assert languages.plugin_tag_for("es-MX") == "es"
     assert languages.plugin_tag_for("ur-PK") == "ur"
-    assert languages.pack("es-MX").native_name == "Pack es"
+    served = languages.pack("es-MX")
+    # Served under the enabled tag (pages and forms say es-MX), with the es pack's texts.
+    assert (served.native_name, served.tag) == ("Pack es", "es-MX")
 
 
 def test_lookup_never_crosses_scripts() -> None:
@@ -147,3 +149,12 @@ def test_scripts_come_from_the_tag_or_cldr() -> None:
     assert script_of("pa") == "Guru"
     assert script_of("ur") == "Arab"
     assert script_of("sr-Latn") == "Latn"
+
+
+def test_a_regional_tag_served_by_a_plugin_reads_the_plugin_s_catalog() -> None:
+    from helplinekit_urdu import build as urdu
+
+    served = Languages(_registry(ENGLISH, urdu())).pack("ur-PK")
+    assert served.tag == "ur-PK" and served.catalog_tag == "ur"
+    assert served.catalog_path == urdu().catalog_path
+    assert served.gettext("Send") == urdu().gettext("Send") != "Send"

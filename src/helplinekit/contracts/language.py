@@ -61,6 +61,8 @@ class LanguagePack:
             language, one lexicon per script (Urdu has Nastaliq and Roman Urdu).
         fallback: the pack whose strings and messages show where this one has none; set by
             the core from ``[languages] fallback``, not by plugins.
+        catalog_tag: the tag whose folder under ``locale_dir`` holds the catalog, when it
+            is not ``tag`` (set by the core when an ``es`` pack serves ``es-MX``).
     """
 
     tag: str = field(validator=validators.matches_re(LANGUAGE_TAG_RE))
@@ -76,6 +78,7 @@ class LanguagePack:
     translated: bool = True
     triage_lexicons: tuple[TriageLexicon, ...] = field(default=(), converter=_lexicons)
     fallback: LanguagePack | None = field(default=None, repr=False)
+    catalog_tag: str | None = None
 
     @property
     def direction(self) -> str:
@@ -87,7 +90,8 @@ class LanguagePack:
         """The ``.po`` file of this pack, if it has one."""
         if self.locale_dir is None:
             return None
-        return self.locale_dir / self.tag.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
+        folder = (self.catalog_tag or self.tag).replace("-", "_")
+        return self.locale_dir / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
 
     @cached_property
     def translations(self) -> gettext.NullTranslations:
@@ -99,7 +103,7 @@ class LanguagePack:
         else:
             from helplinekit.i18n.runtime import load_po
 
-            translations = load_po(path, locale=self.tag)
+            translations = load_po(path, locale=self.catalog_tag or self.tag)
         if self.fallback is not None:
             translations.add_fallback(self.fallback.translations)
         return translations

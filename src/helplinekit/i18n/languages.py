@@ -187,6 +187,10 @@ class Languages:
             pack = self._installed.get(plugin_tag)
             if fallback is not None and fallback.tag != pack.tag:
                 pack = attrs.evolve(pack, fallback=fallback)
+            if plugin_tag != tag:
+                # Served under the tag the deployment enabled (pages say lang="es-MX", dates
+                # follow es-MX), with the catalog the pack keeps under its own tag.
+                pack = attrs.evolve(pack, tag=tag, catalog_tag=pack.catalog_tag or plugin_tag)
             if self._catalog_dir is not None and _catalog_file(self._catalog_dir, tag).is_file():
                 # The deployment's own catalog comes first; the plugin's fills its gaps.
                 from helplinekit.i18n.runtime import catalog_messages

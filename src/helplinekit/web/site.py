@@ -119,8 +119,19 @@ class Site:
 
     def pack(self, tag: str | None) -> LanguagePack:
         """The language pack for ``tag``, or the helpline's default when it is not enabled."""
-        chosen = tag if tag in self.enabled_languages else self.default_language
-        return self.ctx.languages.pack(chosen)
+        return self.ctx.languages.pack(self.enabled_tag(tag) or self.default_language)
+
+    def enabled_tag(self, tag: str | None) -> str | None:
+        """``tag`` as enabled (``?lang=UR`` is ``ur``), or None when it is not enabled."""
+        from helplinekit.i18n.tags import UnknownLanguage, normalise_tag
+
+        if not tag:
+            return None
+        try:
+            normalised = normalise_tag(tag)
+        except UnknownLanguage:
+            return None
+        return normalised if normalised in self.enabled_languages else None
 
     def language_menu(self) -> list[LanguageChoice]:
         """The enabled languages for the language switcher, each with its state marked."""
