@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -49,10 +50,12 @@ def lexicons() -> tuple[Any, ...]:
 
 
 def read(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each message with what triage made of it."""
+    """Each message with what triage made of it; prints how long loading and reading took."""
     from helplinekit.services.lexicon_reading import read_text
 
+    started = time.perf_counter()
     chosen = lexicons()
+    loaded = time.perf_counter()
     results = []
     for message in messages:
         reading = read_text(chosen, message["text"])
@@ -66,6 +69,13 @@ def read(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "needs_human": reading.found_nothing or reading.unreadable,
             }
         )
+    done = time.perf_counter()
+    phrases = sum(len(cue.phrases) for lexicon in chosen for cue in lexicon.cues)
+    print(
+        f"{len(chosen)} lexicons, {phrases} phrases, loaded in {(loaded - started) * 1000:.0f} ms; "
+        f"{len(results)} messages read in {(done - loaded) * 1000:.0f} ms "
+        f"({(done - loaded) * 1000 / max(len(results), 1):.2f} ms each)"
+    )
     return results
 
 

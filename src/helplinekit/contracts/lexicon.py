@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
 
@@ -22,6 +22,9 @@ from helplinekit.domain import RiskLevel, Specialism
 from helplinekit.domain.errors import ConfigurationError
 from helplinekit.domain.markers import N_
 from helplinekit.domain.names import SCRIPT_RE, STORED_LANGUAGE_TAG_RE
+
+if TYPE_CHECKING:
+    from helplinekit.i18n.text import PhrasePattern
 
 __all__ = ["RISK_SIGNALS", "Cue", "CueMatch", "LexiconError", "Phrase", "TriageLexicon"]
 
@@ -66,10 +69,20 @@ class Phrase:
     note: str = ""
 
     @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        from helplinekit.i18n.text import compile_phrase
+    def prepared(self) -> PhrasePattern:
+        """The phrase's pattern source and anchor (checked when the lexicon is read)."""
+        from helplinekit.i18n.text import phrase_pattern
 
-        return compile_phrase(self.text)
+        return phrase_pattern(self.text)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled pattern, compiled the first time a text holds the anchor."""
+        return re.compile(self.prepared.source)
+
+    def found_in(self, normalised: str) -> bool:
+        """True when the phrase occurs in text already passed through ``normalise``."""
+        return self.prepared.anchor in normalised and self.pattern.search(normalised) is not None
 
 
 def _phrases(values: Iterable[Phrase | str]) -> tuple[Phrase, ...]:
@@ -118,7 +131,7 @@ class Cue:
     def first_match(self, normalised: str) -> Phrase | None:
         """The first phrase found in text already passed through ``normalise``."""
         for phrase in self.phrases:
-            if phrase.pattern.search(normalised):
+            if phrase.found_in(normalised):
                 return phrase
         return None
 
@@ -235,7 +248,7 @@ def _read_cue(entry: Any, number: int, fail: Any) -> Cue:
             raise fail(where, f"has the phrase {phrase!r}.", 'Write "words" or {text = "words"}.')
     try:
         for item in read:
-            item.pattern  # noqa: B018 - compiled now, so a bad phrase fails at start-up
+            item.prepared  # noqa: B018 - prepared now, so a bad phrase fails at start-up
         specialisms = _specialisms(entry.get("specialisms", ()))
     except ValueError as error:
         raise fail(where, str(error), "Correct it or remove it.") from None

@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["compile_phrase", "letter_scripts", "normalise", "script_of_char"]
+__all__ = [
+    "PhrasePattern",
+    "compile_phrase",
+    "letter_scripts",
+    "normalise",
+    "phrase_pattern",
+    "script_of_char",
+]
 
 #: Letter variants of the Arabic script folded to the forms Urdu uses.
 _ARABIC_VARIANTS = str.maketrans(
@@ -146,6 +154,21 @@ def normalise(text: str) -> str:
 
 
 def compile_phrase(phrase: str) -> re.Pattern[str]:
+    """The pattern that finds ``phrase`` in :func:`normalise`'d text (see
+    :func:`phrase_pattern`)."""
+    return re.compile(phrase_pattern(phrase).source)
+
+
+@dataclass(frozen=True)
+class PhrasePattern:
+    """A phrase made ready to look for: its regular expression, and the longest literal run
+    of letters any match must contain (a cheap test that skips most phrases)."""
+
+    source: str
+    anchor: str
+
+
+def phrase_pattern(phrase: str) -> PhrasePattern:
     """The pattern that finds ``phrase`` in :func:`normalise`'d text.
 
     Words are separated by spaces, and the spaces are optional in the text (``kar dega``
@@ -155,6 +178,7 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     :raises ValueError: the phrase has no words.
     """
     pieces: list[str] = []
+    literals: list[str] = []
     gap_before = False
     for raw in phrase.split():
         if raw in ("...", "…"):
@@ -171,6 +195,7 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
                     pieces[-1] = f"(?:{pieces[-1]})"
                 gap_before = False
             pieces.append(re.escape(word))
+            literals.append(word)
             if wildcard and index == len(words) - 1:
                 pieces.append(r"[^ ]*")
     if not pieces:
@@ -183,4 +208,4 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
         # phrases of several words get this leeway: one word alone would match inside others.
         start = rf"(?:^| |(?<=[{_NON_JOINING}]))"
         end = rf"(?:(?= |$)|(?<=[{_NON_JOINING}]))"
-    return re.compile(start + "".join(pieces) + end)
+    return PhrasePattern(start + "".join(pieces) + end, max(literals, key=len))
