@@ -74,6 +74,7 @@ def list_(
             assigned_to=actor.id if mine else None,
         )
         page = helpline.list_cases(actor, filters, limit=limit, offset=offset)
+        taxonomy = helpline.context.registries.build_taxonomy()
     rows: list[_CaseRow] = [
         {
             "reference": case.reference,
@@ -99,7 +100,7 @@ def list_(
         flag = " (needs manual triage)" if row["manual_triage"] else ""
         click.echo(
             f"{row['reference']:<16} {row['status']:<18} {row['risk']:<8} {row['assigned']:<8} "
-            f"{row['opened']:<17} {', '.join(row['categories']) or '-'}{flag}"
+            f"{row['opened']:<17} {', '.join(taxonomy.titles_of(row['categories'])) or '-'}{flag}"
         )
     shown = f"{offset + 1}–{offset + len(rows)}"
     click.echo(f"\n{shown} of {page.total} case(s).")
@@ -122,6 +123,7 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         case = helpline.view_case(actor, reference)
         # Staff by name, as the console shows them (staff are not survivors; ids mean nothing).
         names = staff_names(helpline.context)
+        taxonomy = helpline.context.registries.build_taxonomy()
         policy = helpline.context.policy
 
         def allowed(action: Action) -> bool:
@@ -142,7 +144,8 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         f"  opened {case.opened_at:%Y-%m-%d %H:%M} UTC; language {case.language or '-'}; "
         f"jurisdiction {case.jurisdiction or '-'}"
     )
-    click.echo(f"  categories: {', '.join(case.categories) or '-'}")
+    # Titles, not codes: a person reads this (``cases list --json`` keeps the codes).
+    click.echo(f"  categories: {', '.join(taxonomy.titles_of(case.categories)) or '-'}")
     click.echo(f"  needs: {', '.join(sorted(case.specialisms_needed)) or '-'}")
     for assignment in case.assignments:
         what = assignment.specialism.value if assignment.specialism else "owner"
@@ -200,6 +203,7 @@ def legal(state: object, reference: str, acting_as: str | None, config_path: str
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
         options = helpline.legal_options(actor, reference)
+        taxonomy = helpline.context.registries.build_taxonomy()
     jurisdiction = options.jurisdiction
     reviewed = jurisdiction.reviewed_on.isoformat() if jurisdiction.reviewed_on else "not reviewed"
     click.echo(f"Legal options for case {options.case_reference} — {jurisdiction.name}")
@@ -223,11 +227,15 @@ def legal(state: object, reference: str, acting_as: str | None, config_path: str
             click.echo(f"    Applies if: {'; '.join(item.applies_if)}")
         if item.contested and provision.flag_note:
             click.echo(f"    Note: {provision.flag_note}")
-        click.echo(f"    For: {', '.join(item.categories)}. Source: {provision.fact.source_url}")
+        click.echo(
+            f"    For: {', '.join(taxonomy.titles_of(item.categories))}. "
+            f"Source: {provision.fact.source_url}"
+        )
     for code, note in options.no_specific:
-        click.echo(f"  • {code}: no specific provision. {note}")
+        click.echo(f"  • {taxonomy.title_of(code)}: no specific provision. {note}")
     if options.unmapped:
-        click.echo(f"  ! Not covered by this law plugin: {', '.join(options.unmapped)}")
+        unmapped = ", ".join(taxonomy.titles_of(options.unmapped))
+        click.echo(f"  ! Not covered by this law plugin: {unmapped}")
     if options.authorities:
         click.echo("\nWhere to report:")
     for authority in options.authorities:
