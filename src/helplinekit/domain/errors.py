@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from helplinekit.domain.markers import N_
+
 
 class HelplinekitError(Exception):
     """Root of every error helplinekit raises on purpose.
@@ -106,13 +108,20 @@ class UnknownCategory(DomainError, KeyError):
     Attributes:
         code: The code that was not found.
         known: The codes the taxonomy does define, in order.
+        template: The English message, as marked for translation (see :class:`UnsafeCharacter`).
+        params: The values for :attr:`template`.
     """
+
+    template = N_("Unknown category '%(code)s'; use one of the taxonomy's codes: %(known)s.")
 
     def __init__(self, code: str, known: Iterable[str]) -> None:
         self.code = code
         self.known = tuple(known)
-        listing = ", ".join(self.known) if self.known else "none"
-        super().__init__(f"Unknown category '{code}'; use one of the taxonomy's codes: {listing}.")
+        self.params: Mapping[str, str] = {
+            "code": code,
+            "known": ", ".join(self.known) if self.known else "none",
+        }
+        super().__init__(self.template % self.params)
 
     def __str__(self) -> str:
         # KeyError.__str__ quotes its argument as a repr; show the plain message instead.
