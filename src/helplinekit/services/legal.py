@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from attrs import field, frozen
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
 from helplinekit.contracts.jurisdiction import (
     Authority,
@@ -224,7 +225,9 @@ def _complaint(
     values = {
         "reference": case.reference,
         "date": _long_date(wording.today or date.today(), template.language),
-        "categories": ", ".join(wording.taxonomy.titles_of(case.categories, translate)),
+        "categories": _listed(
+            wording.taxonomy.titles_of(case.categories, translate), template.language
+        ),
         # Only what surely applies and is not contested: a draft to an authority must not
         # present a contested provision as settled; the lawyer adds it if they rely on it.
         "provisions": "; ".join(
@@ -239,16 +242,25 @@ def _complaint(
     return template.text.format_map(_Blank(values)), template.language
 
 
-def _long_date(day: date, language: str) -> str:
-    """``December 4, 2026`` or ``4 دسمبر، 2026``: the date as a letter in ``language`` writes it.
-
-    A tag CLDR does not know (a made-up or private-use language) falls back to ISO 8601,
-    which every reader can read.
-    """
+def _locale(language: str) -> Locale | None:
+    """CLDR's locale for ``language``; None for a tag CLDR does not know (a made-up one)."""
     try:
-        return format_date(day, "long", locale=Locale.parse(language, sep="-"))
+        return Locale.parse(language, sep="-")
     except (UnknownLocaleError, ValueError):
-        return day.isoformat()
+        return None
+
+
+def _long_date(day: date, language: str) -> str:
+    """``December 4, 2026`` or ``4 دسمبر، 2026``: the date as a letter in ``language`` writes it
+    (ISO 8601, which every reader can read, for a tag CLDR does not know)."""
+    locale = _locale(language)
+    return day.isoformat() if locale is None else format_date(day, "long", locale=locale)
+
+
+def _listed(items: list[str], language: str) -> str:
+    """``A, B, and C`` or ``A، B، اور C``: a list as ``language`` writes one."""
+    locale = _locale(language)
+    return ", ".join(items) if locale is None else format_list(items, locale=locale)
 
 
 @frozen
