@@ -435,3 +435,20 @@ def test_a_refused_form_explains_itself_in_urdu(site) -> None:
     )
     assert unknown.status_code == 400
     assert "نامعلوم زمرہ 'NOT_A_CATEGORY'" in visible_text(unknown.text)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "“In progress” to “New”"), ("ur", "“جاری” سے “نیا”")]
+)
+def test_a_refused_status_change_names_the_statuses_in_words(site, language, expected) -> None:
+    client = _signed_in(site, "lawyer", language)
+    page = client.get(f"/staff/cases/{site.cases[language].reference}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    refused = client.post(
+        f"/staff/cases/{site.cases[language].reference}/status",
+        data={"csrf": csrf, "status": "new"},
+    )
+    assert refused.status_code == 400
+    text = visible_text(refused.text)
+    assert expected in text
+    assert raw_words(refused.text, site.codes) == []
