@@ -124,7 +124,7 @@ def test_cases_show_names_the_staff_on_the_case(cli) -> None:
     reference = out.split("Opened case ")[1].split(":")[0]
 
     shown = cli.as_staff("sup@h.org", "cases", "show", reference)
-    assert "assigned: Amina Qureshi (legal)" in shown
+    assert "assigned: Amina Qureshi (Legal)" in shown
     assert UUID.search(shown) is None  # an id means nothing to the person reading
 
 
@@ -394,6 +394,9 @@ def test_cases_show_and_list_print_category_titles_and_json_keeps_codes(cli) -> 
 
     shown = cli.as_staff("lawyer@h.org", "cases", "show", reference)
     assert "categories: " in shown and "Sextortion or blackmail" in shown
+    # Statuses, risks and specialisms by their labels too, not their stored values.
+    assert "[Triaged]  Medium risk" in shown and "(Legal)" in shown
+    assert "— Web form on" in shown
     listed = cli.as_staff("lawyer@h.org", "cases", "list")
     assert "Sextortion or blackmail" in listed
     legal = cli.as_staff("lawyer@h.org", "cases", "legal", reference)

@@ -117,6 +117,7 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
     from helplinekit.errors import AccessDenied
     from helplinekit.security.policy import Action
     from helplinekit.services.sessions import staff_names
+    from helplinekit.web import labels
 
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
@@ -139,16 +140,20 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             tasks = helpline.list_tasks(actor, case.id)
         except AccessDenied:
             tasks = None
-    click.echo(f"Case {case.reference}  [{case.status.value}]  risk {case.risk_level.value}")
+    # Words, not stored values: the console's labels, in English (the CLI's language).
+    status, risk = labels.STATUS_LABELS[case.status], labels.RISK_LABELS[case.risk_level]
+    click.echo(f"Case {case.reference}  [{status}]  {risk}")
     click.echo(
         f"  opened {case.opened_at:%Y-%m-%d %H:%M} UTC; language {case.language or '-'}; "
         f"jurisdiction {case.jurisdiction or '-'}"
     )
     # Titles, not codes: a person reads this (``cases list --json`` keeps the codes).
     click.echo(f"  categories: {', '.join(taxonomy.titles_of(case.categories)) or '-'}")
-    click.echo(f"  needs: {', '.join(sorted(case.specialisms_needed)) or '-'}")
+    needs = [labels.SPECIALISM_LABELS[s] for s in sorted(case.specialisms_needed)]
+    click.echo(f"  needs: {', '.join(needs) or '-'}")
     for assignment in case.assignments:
-        what = assignment.specialism.value if assignment.specialism else "owner"
+        specialism = assignment.specialism
+        what = labels.SPECIALISM_LABELS[specialism] if specialism else "owner"
         click.echo(f"  assigned: {_name(names, assignment.specialist_id)} ({what})")
     if case.needs_manual_triage:
         click.echo("  ! needs manual triage")
@@ -160,14 +165,15 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             contact = entry.contact
             first = "first contact" if contact.is_first_contact else "follow-up"
             click.echo(
-                f"  — {contact.kind.value} on {contact.channel}, {first}, "
+                f"  — {labels.CONTACT_LABELS[contact.kind]} on {contact.channel}, {first}, "
                 f"{contact.started_at:%Y-%m-%d %H:%M}"
             )
             if contact.summary:
                 click.echo(f"    summary: {contact.summary}")
             for message, delivery in entry.messages:
                 arrow = "<" if message.direction.value == "inbound" else ">"
-                status = f" [{delivery}]" if delivery else ""
+                sent = labels.DELIVERY_LABELS.get(delivery, delivery) if delivery else ""
+                status = f" [{sent}]" if sent else ""
                 author = f" ({_name(names, message.author_id)})" if message.author_id else ""
                 click.echo(f"    {arrow} {message.created_at:%H:%M}{author} {message.body}{status}")
     if notes is not None:
@@ -176,14 +182,14 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         )
         for note in notes:
             click.echo(
-                f"  [{note.section.value}] {note.created_at:%Y-%m-%d} "
+                f"  [{labels.SECTION_LABELS[note.section]}] {note.created_at:%Y-%m-%d} "
                 f"{_name(names, note.author_id)}: {note.body}"
             )
     if tasks:
         click.echo("\nTasks:")
         for task in tasks:
             done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
-            click.echo(f"  [{task.kind.value}] {task.title} ({done})")
+            click.echo(f"  [{labels.TASK_LABELS[task.kind]}] {task.title} ({done})")
 
 
 def _name(names: Mapping[uuid.UUID, str], staff_id: uuid.UUID) -> str:
