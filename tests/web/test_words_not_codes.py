@@ -181,8 +181,10 @@ def site(deployment, open_helpline, register_plugin, fixture_plugins_path):
 
 
 class Site:
-    def __init__(self, helpline, clock, people, cases) -> None:
+    def __init__(self, helpline, clock, people, cases, sent_pages, case_codes) -> None:
         self.helpline, self.clock, self.people, self.cases = helpline, clock, people, cases
+        #: The "message sent" page each survivor saw, and their case code, by language.
+        self.sent_pages, self.case_codes = sent_pages, case_codes
         self.codes = helpline.context.registries.build_taxonomy().codes()
 
 
@@ -202,9 +204,9 @@ def _fill(helpline, clock) -> Site:
     codes = helpline.context.registries.build_taxonomy().codes()
     assert PLUGIN_CODE.code in codes
     public = TestClient(create_app(helpline), base_url="https://testserver")
-    cases = {}
+    cases, sent_pages, case_codes = {}, {}, {}
     for tag in LANGUAGES:
-        case = _write_in(helpline, public, tag)
+        case, sent_pages[tag], case_codes[tag] = _write_in(helpline, public, tag)
         # A walk-in on the same case, so the timeline shows two kinds of contact.
         helpline.record_contact(
             intake,
@@ -250,7 +252,7 @@ def _fill(helpline, clock) -> Site:
     helpline.run_until_idle()  # the replies are sent: the timeline shows their delivery
     outsider = helpline.actor(people["outsider"].email)
     helpline.break_glass(outsider, cases["en"].id, reason="her lawyer cannot be reached")
-    return Site(helpline, clock, people, cases)
+    return Site(helpline, clock, people, cases, sent_pages, case_codes)
 
 
 def _write_in(helpline, public: TestClient, language: str):
@@ -272,7 +274,8 @@ def _write_in(helpline, public: TestClient, language: str):
     assert sent.status_code == 200, sent.text
     (case,) = [c for c in helpline.list_cases(helpline.system()).cases if c.id not in before]
     assert case.language == language
-    return case
+    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", sent.text).group(0)
+    return case, sent.text, code
 
 
 def _signed_in(site: Site, who: str, language: str) -> TestClient:
@@ -319,6 +322,17 @@ def _pages(site: Site, language: str) -> dict[str, str]:
     public = TestClient(create_app(site.helpline), base_url="https://testserver")
     get(public, "public form", f"/form?lang={language}")
     get(public, "check my case", f"/check?lang={language}")
+    pages["message sent"] = site.sent_pages[language]
+    replies = public.post(
+        "/check",
+        data={
+            "code": site.case_codes[language],
+            "passphrase": "purple kettle morning",
+            "language": language,
+        },
+    )
+    assert replies.status_code == 200 and "We are here to help." in replies.text
+    pages["replies"] = replies.text
     return pages
 
 
