@@ -466,3 +466,23 @@ def test_a_refused_status_change_names_the_statuses_in_words(site, language, exp
     text = visible_text(refused.text)
     assert expected in text
     assert raw_words(refused.text, site.codes) == []
+
+
+def test_a_refused_referral_explains_itself_in_urdu_without_an_id(site) -> None:
+    helpline = site.helpline
+    intake = helpline.actor(site.people["intake"].email)
+    case = helpline.open_case_from_contact(intake, summary="A call", language="ur")
+    helpline.assign(
+        helpline.system(), case.id, site.people["lawyer"].specialist.id, Specialism.LEGAL
+    )
+    client = _signed_in(site, "lawyer", "ur")
+    page = client.get(f"/staff/cases/{case.reference}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    refused = client.post(
+        f"/staff/cases/{case.reference}/referrals",
+        data={"csrf": csrf, "partner": "intl.stopncii", "summary": "images", "share": "general"},
+    )
+    assert refused.status_code == 400
+    text = visible_text(refused.text)
+    assert "متاثرہ فرد کی ریفرل پر درج شدہ رضامندی ضروری ہے" in text
+    assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text) is None  # no internal id

@@ -8,6 +8,7 @@ Messages name the problem, the value and the way out; they never contain survivo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Self
 
 from helplinekit.domain.markers import N_
 
@@ -22,7 +23,27 @@ class HelplinekitError(Exception):
 
 
 class DomainError(HelplinekitError):
-    """Base class of every error a domain rule raises (the web answers 400)."""
+    """Base class of every error a domain rule raises (the web answers 400).
+
+    One made with :meth:`translatable` keeps its English ``template`` (marked ``N_``) and its
+    ``params``, so a face shows it in the reader's language
+    (:func:`helplinekit.web.text.explain`); its message is the English, filled in.
+    """
+
+    template: str | None = None
+    params: Mapping[str, str] | None = None
+
+    @classmethod
+    def translatable(cls, template: str, **params: object) -> Self:
+        """The error with ``template % params`` as its message, kept for translation.
+
+        ``template`` is written ``N_("... %(name)s ...")`` where it is raised, so extraction
+        finds it; each value is turned into text.
+        """
+        values = {name: str(value) for name, value in params.items()}
+        error = cls(template % values)
+        error.template, error.params = template, values
+        return error
 
 
 class NotFound(DomainError, LookupError):

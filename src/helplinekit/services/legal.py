@@ -331,7 +331,9 @@ def legal_options(ctx: ServiceContext, actor: Actor, case_ref: CaseRef) -> Legal
         caller = reading.uow.callers.get(case.caller_id)
     key = ctx.config.jurisdiction
     if key not in ctx.registries.jurisdictions:
-        raise DomainError(f"The jurisdiction {key!r} is not installed.")
+        raise DomainError.translatable(
+            N_("The jurisdiction %(key)s is not installed."), key=repr(key)
+        )
     options = build_options(
         case, ctx.registries.jurisdictions.get(key), caller, case.language, draft_wording(ctx)
     )
