@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from helplinekit.db.uow import Database
+    from helplinekit.i18n.languages import Languages
     from helplinekit.registry import Registries
     from helplinekit.security.crypto import FieldCipher, KeyWrapper
     from helplinekit.security.policy import Policy
@@ -56,12 +57,12 @@ def check_against(config: HelplineConfig, registries: Registries) -> list[str]:
         for name in config.channels.enabled
         if name not in registries.channels
     ]
+    languages = languages_of(config, registries)
     problems.extend(
-        f"{where}: language {tag!r} in [languages] enabled is not provided by any installed "
-        f"plugin (installed: {_known(registries.languages.names())}); install a language "
-        "plugin for it or remove it."
-        for tag in config.languages.enabled
-        if tag not in registries.languages
+        f"{where}: [languages]: {problem}"
+        for problem in languages.problems(
+            dict.fromkeys((*config.languages.enabled, config.languages.fallback))
+        )
     )
     if config.jurisdiction not in registries.jurisdictions:
         problems.append(
@@ -75,6 +76,34 @@ def check_against(config: HelplineConfig, registries: Registries) -> list[str]:
             f"installed (installed: {_known(registries.key_providers.names())})."
         )
     return problems
+
+
+def languages_of(config: HelplineConfig, registries: Registries) -> Languages:
+    """The deployment's languages: plugins' packs, CLDR's, and its own ``locale/`` catalogs."""
+    from helplinekit.i18n.languages import DEPLOYMENT_LOCALE_DIR, Languages
+
+    return Languages(
+        registries.languages,
+        fallback=config.languages.fallback,
+        catalog_dir=config.directory / DEPLOYMENT_LOCALE_DIR,
+    )
+
+
+def _compiled_languages(config: HelplineConfig, registries: Registries) -> Languages:
+    """The languages, with every enabled one's catalog compiled now, so a broken file stops
+    the start rather than the first page in that language."""
+    from helplinekit.i18n.runtime import CatalogError
+
+    languages = languages_of(config, registries)
+    problems = []
+    for tag in dict.fromkeys((*config.languages.enabled, config.languages.fallback)):
+        try:
+            languages.pack(tag).translations  # noqa: B018 - compiled here, on purpose
+        except CatalogError as error:
+            problems.append(f"{config.path}: language {tag!r}: {error}")
+    if problems:
+        raise StartupError("\n".join(problems))
+    return languages
 
 
 def _known(names: list[str]) -> str:
@@ -144,10 +173,16 @@ def open_context(
         )
         for name in helpline.channels.enabled
     }
+    try:
+        languages = _compiled_languages(helpline, registries)
+    except StartupError:
+        database.dispose()
+        raise
     context = ServiceContext(
         config=helpline,
         pm=pm,
         registries=registries,
+        languages=languages,
         database=database,
         policy=policy,
         channels=channels,

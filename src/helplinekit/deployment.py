@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from helplinekit.domain.errors import InvalidValue
-from helplinekit.domain.names import LANGUAGE_TAG_RE
 
 if TYPE_CHECKING:
     import pluggy
@@ -32,9 +31,13 @@ __all__ = [
     "defaults_for_country",
     "generate_deployment",
     "markdown_escape",
+    "normalised_languages",
     "template_dir",
     "validate_request",
 ]
+
+#: The helplinekit source this installation runs from (a checkout: src/helplinekit/...).
+SOURCE_CHECKOUT = Path(__file__).resolve().parent.parent.parent
 
 # Characters both CommonMark and Python-Markdown unescape after a backslash; & and < become
 # entities so no HTML can be formed.
@@ -89,21 +92,39 @@ def markdown_escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def defaults_for_country(country: str, installed_languages: Iterable[str]) -> dict[str, Any]:
-    """Timezone and languages inferred from the country (Babel), limited to installed packs."""
-    from babel.core import get_global
+def normalised_languages(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags in BCP 47's canonical case (``EN`` → ``en``); one that is not a tag is kept as
+    typed, for :func:`validate_request` to name."""
+    from helplinekit.i18n.tags import UnknownLanguage, normalise_tag
+
+    normalised = []
+    for tag in tags:
+        try:
+            normalised.append(normalise_tag(tag))
+        except UnknownLanguage:
+            normalised.append(tag)
+    return tuple(dict.fromkeys(normalised))
+
+
+def defaults_for_country(country: str, installed_languages: Iterable[str] = ()) -> dict[str, Any]:
+    """Timezone and languages inferred from the country.
+
+    The languages are the country's official and de facto ones (CLDR, through Babel), with
+    English added; any language CLDR knows works without a plugin, so none is left out for
+    lack of one. ``installed_languages`` is kept for callers of earlier releases.
+    """
     from babel.languages import get_official_languages
 
-    zones = get_global("territory_zones").get(country.upper(), ())
-    installed = list(installed_languages)
-    official = [
-        tag for tag in get_official_languages(country.upper(), de_facto=True) if tag in installed
-    ]
-    languages = official or (["en"] if "en" in installed else installed[:1])
-    if "en" in installed and "en" not in languages:
+    from helplinekit.i18n.tags import normalise_tag
+    from helplinekit.timezones import default_timezone
+
+    languages = [
+        normalise_tag(tag) for tag in get_official_languages(country.upper(), de_facto=True)
+    ][:3]
+    if "en" not in languages:
         languages.append("en")
     return {
-        "timezone": zones[0] if zones else "UTC",
+        "timezone": default_timezone(country),
         "languages": tuple(languages),
         "default_language": languages[0],
     }
@@ -126,29 +147,24 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
     """Every problem with the request, each naming the value and the fix."""
     import pycountry
 
+    from helplinekit.countries import not_a_country_message
+    from helplinekit.i18n.languages import Languages, UnknownLanguage, normalise_tag
+
     problems = []
     if not request.name.strip():
         problems.append('The helpline needs a name, e.g. --name "Digital Rights Helpline".')
     if pycountry.countries.get(alpha_2=request.country.upper()) is None:
-        problems.append(
-            f"{request.country!r} is not a country code; use ISO 3166-1 alpha-2, e.g. PK for "
-            "Pakistan or KE for Kenya."
-        )
+        problems.append(not_a_country_message(request.country))
+    languages = Languages(registries.languages)
     for tag in request.languages:
-        language = tag.split("-")[0]
-        known = LANGUAGE_TAG_RE.match(tag) and (
-            pycountry.languages.get(alpha_2=language) or pycountry.languages.get(alpha_3=language)
-        )
-        if not known:
+        try:
+            normalised = normalise_tag(tag)
+        except UnknownLanguage:
             problems.append(
-                f"{tag!r} is not a language tag; use BCP 47 tags such as ur, en or pa-Arab."
+                f"{tag!r} is not a language tag; use BCP 47 tags such as sw, bn, ur, en or pa-Arab."
             )
-        elif tag not in registries.languages:
-            installed = ", ".join(sorted(registries.languages.names()))
-            problems.append(
-                f"Language {tag!r} has no installed language plugin (installed: {installed}); "
-                "install one or leave it out."
-            )
+            continue
+        problems.extend(languages.problems([normalised]))
     if not request.languages:
         problems.append("Choose at least one language, e.g. --languages ur,en.")
     elif request.default_language not in request.languages:
@@ -176,10 +192,12 @@ def validate_request(request: DeploymentRequest, registries: Registries) -> list
         problems.append(f"Jurisdiction {request.jurisdiction!r} is not installed.")
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from helplinekit.timezones import not_a_timezone_message
+
     try:
         ZoneInfo(request.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"{request.timezone!r} is not a timezone; use e.g. Asia/Karachi.")
+        problems.append(not_a_timezone_message(request.timezone))
     return problems
 
 
@@ -213,16 +231,30 @@ def check_target(target: Path, *, force: bool) -> None:
 
 def _plugin_requirements(
     pm: pluggy.PluginManager, registries: Registries, request: DeploymentRequest
-) -> list[str]:
-    """First-party plugin folders (under the checkout's plugins/) the choices come from."""
+) -> list[tuple[str, str]]:
+    """The plugin projects the choices come from, as ("first", name) for the first-party
+    folders under the checkout's plugins/ and ("other", name) for any other.
+
+    A plugin installed from anywhere else (one generated with ``new-plugin`` on this
+    machine) is not in the source the deployment installs from: the requirements file names
+    it in a comment and never points at a folder that does not exist.
+    """
+    from helplinekit.i18n.languages import Languages
+
+    languages = Languages(registries.languages)
     names = {registries.channels.plugin_of(c) for c in request.channels}
-    names |= {registries.languages.plugin_of(tag) for tag in request.languages}
+    for tag in request.languages:
+        plugin_tag = languages.plugin_tag_for(tag)
+        if plugin_tag is not None:
+            names.add(registries.languages.plugin_of(plugin_tag))
     if request.jurisdiction:
         names.add(registries.jurisdictions.plugin_of(request.jurisdiction))
+    first_party = SOURCE_CHECKOUT / "plugins"
     projects = set()
     for plugin, dist in pm.list_plugin_distinfo():
         if pm.get_name(plugin) in names:
-            projects.add(dist.project_name)
+            where = "first" if (first_party / dist.project_name).is_dir() else "other"
+            projects.add((where, dist.project_name))
     return sorted(projects)
 
 
@@ -243,7 +275,10 @@ def build_context(
         for entry in registries.partners
         if "*" in entry.item.regions or country in {r.split("-")[0] for r in entry.item.regions}
     ]
-    default_pack = registries.languages.get(request.default_language)
+    from helplinekit.i18n.languages import Languages
+
+    default_pack = Languages(registries.languages).pack(request.default_language)
+    plugins = _plugin_requirements(pm, registries, request)
     return {
         "folder": "deployment",
         "_deployment_id": request.deployment_id or f"{country.lower()}-{secrets.token_hex(4)}",
@@ -261,7 +296,8 @@ def build_context(
         "_taxonomy": [[code.code, code.title] for code in DEFAULT_TAXONOMY],
         "_specialisms": list(request.specialisms),
         "_referrals_csv": render_directory(partners),
-        "_plugin_projects": _plugin_requirements(pm, registries, request),
+        "_plugin_projects": [name for where, name in plugins if where == "first"],
+        "_other_plugin_projects": [name for where, name in plugins if where == "other"],
         "_helplinekit_version": __version__,
     }
 

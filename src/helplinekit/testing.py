@@ -43,7 +43,7 @@ from helplinekit._testing_staff import (  # the fixture: pytest finds it in this
 if TYPE_CHECKING:
     import pluggy
 
-    from helplinekit.contracts import Jurisdiction, LanguagePack
+    from helplinekit.contracts import Jurisdiction, LanguagePack, TriageLexicon
     from helplinekit.contracts.channel import Channel
     from helplinekit.domain import ReferralPartner
     from helplinekit.registry import Registries
@@ -56,10 +56,12 @@ __all__ = [
     "assert_jurisdiction_conforms",
     "assert_language_pack_conforms",
     "assert_referral_partner_conforms",
+    "assert_triage_lexicon_conforms",
     "check_channel",
     "check_jurisdiction",
     "check_language_pack",
     "check_referral_partner",
+    "check_triage_lexicon",
     "core_catalog_template",
     "find_fixture_plugins",
     "make_plugin_manager",
@@ -286,6 +288,23 @@ def check_language_pack(pack: LanguagePack, *, template: Path | None = None) -> 
 def assert_language_pack_conforms(pack: LanguagePack, *, template: Path | None = None) -> None:
     """Fail unless the pack's direction, templates and catalog are right and complete."""
     _fail("Language pack", pack.tag, check_language_pack(pack, template=template))
+
+
+def check_triage_lexicon(
+    lexicon: TriageLexicon, pm: pluggy.PluginManager | None = None
+) -> list[str]:
+    """Problems with a triage lexicon: every cue's examples must match it, its
+    counter-examples must not, and its categories must be in the installed taxonomy."""
+    from helplinekit.i18n.check import lexicon_problems
+
+    return lexicon_problems(lexicon, taxonomy=_registries(pm).taxonomy.names())
+
+
+def assert_triage_lexicon_conforms(
+    lexicon: TriageLexicon, pm: pluggy.PluginManager | None = None
+) -> None:
+    """Fail unless the lexicon's examples, counter-examples and categories are right."""
+    _fail("Triage lexicon", lexicon.source or lexicon.language, check_triage_lexicon(lexicon, pm))
 
 
 # -- channels ------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def burst_event(iteration: int, n: int) -> InboundMessage:
         channel=CHANNEL,
         urn=parse_urn(sender),
         provider_message_id=provider_id(iteration, n),
-        body=f"message {n} of burst {iteration}: please help, my photos were posted",
+        body=f"message {n} of burst {iteration}: please help, someone hacked my account",
     )
 
 

@@ -177,7 +177,7 @@ def test_tasks_and_legal_hold(helpline, staff_member) -> None:
 
 def test_lifecycle_through_services(helpline, staff_member) -> None:
     supervisor = staff_member(helpline, "sup@h.org", Role.SUPERVISOR).actor
-    result = helpline.receive_message(web_message("hello"))
+    result = helpline.receive_message(web_message("someone hacked my account"))
     helpline.run_until_idle()
     for status in (CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED):
         helpline.change_status(supervisor, result.case_id, status)

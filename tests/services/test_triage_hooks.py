@@ -199,7 +199,8 @@ def test_hook_case_status_changed(helpline, register_plugin) -> None:
         def case_status_changed(self, case, previous):
             changes.append((previous, case.status))
 
-    result = helpline.receive_message(message("hello"))
+    # A message triage can read: one it cannot ("hello") stays new, for a person to triage.
+    result = helpline.receive_message(message("someone hacked my account"))
     with register_plugin(Listener(), "listener"):
         helpline.run_until_idle()
         helpline.change_status(helpline.system(), result.case_id, CaseStatus.IN_PROGRESS)

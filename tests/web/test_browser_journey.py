@@ -63,7 +63,7 @@ CODE_RE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 # "Someone is sharing my pictures online without my permission. Please help me."
 MESSAGE = "کوئی میری تصویریں میری اجازت کے بغیر آن لائن پھیلا رہا ہے۔ براہ کرم میری مدد کریں۔"
 PASSPHRASE = "چائے کی پیالی اور بارش"
-CALL_SUMMARY = "Follow-up call: she has saved screenshots of the posts; no threats by phone."
+CALL_SUMMARY = "Follow-up call: she has saved screenshots of the posts and will keep them."
 LEGAL_NOTE = "Privileged: a PECA complaint looks strong; evidence bundle ref LN-5521."
 COUNSELLING_NOTE = "She is sleeping badly; weekly check-in agreed (ref CN-7730)."
 # "We have read your message. A lawyer is working on your case; we will help you."

@@ -10,6 +10,7 @@ import click
 if TYPE_CHECKING:
     from helplinekit.cli.state import State
     from helplinekit.config import HelplineConfig
+    from helplinekit.registry import Registries
     from helplinekit.services.staff_checks import StaffFindings
 
 from helplinekit.cli.options import config_option
@@ -42,9 +43,7 @@ def check(state: State, config_path: str | None) -> None:
         )
         if not coverage.complete:
             warnings.append(f"jurisdiction {helpline.jurisdiction!r}: {coverage.describe()}")
-    for tag in helpline.languages.enabled:
-        if tag in registries.languages and not registries.languages.get(tag).reviewed:
-            warnings.append(f"language {tag!r} is not yet reviewed by a native speaker.")
+    warnings.extend(_language_warnings(helpline, registries))
     if helpline.keys.provider in registries.key_providers:
         provider_class = registries.key_providers.get(helpline.keys.provider)
         provider = provider_class(helpline.keys.settings, helpline.directory)
@@ -70,6 +69,34 @@ def check(state: State, config_path: str | None) -> None:
         f"channels {', '.join(helpline.channels.enabled)}; languages "
         f"{', '.join(helpline.languages.enabled)}; jurisdiction {helpline.jurisdiction}."
     )
+
+
+def _language_warnings(helpline: HelplineConfig, registries: Registries) -> list[str]:
+    """What staff and survivors will notice about each enabled language, told in advance."""
+    from helplinekit.bootstrap import languages_of
+    from helplinekit.i18n.languages import UnknownLanguage
+
+    languages = languages_of(helpline, registries)
+    warnings = []
+    for tag in helpline.languages.enabled:
+        try:
+            pack = languages.pack(tag)
+        except UnknownLanguage:
+            continue  # already a problem, from check_against
+        if not pack.translated:
+            fallback = languages.pack(languages.fallback_tag).english_name
+            warnings.append(
+                f"language {tag!r} ({pack.english_name}) has no translation yet, so it is shown "
+                f"in {fallback}; start one with `helplinekit translations init {tag}`."
+            )
+        elif not pack.reviewed:
+            warnings.append(f"language {tag!r} is not yet reviewed by a native speaker.")
+        if not pack.triage_lexicons:
+            warnings.append(
+                f"language {tag!r} has no triage words: messages in it go to a person as "
+                "'needs triage' (see the docs, 'Your language')."
+            )
+    return warnings
 
 
 def _staff_findings(state: State, config: HelplineConfig) -> StaffFindings:

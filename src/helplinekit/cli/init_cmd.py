@@ -20,7 +20,10 @@ def _split(value: str | None) -> tuple[str, ...]:
 @click.option("--languages", help="Comma-separated BCP 47 tags, e.g. ur,en.")
 @click.option("--default-language", help="One of --languages [default: the first].")
 @click.option("--channels", help="Comma-separated channel names [default: web.form].")
-@click.option("--timezone", help="IANA timezone [default: inferred from the country].")
+@click.option(
+    "--timezone",
+    help="IANA time zone, e.g. Asia/Karachi [default: where most of the country's people live].",
+)
 @click.option(
     "--jurisdiction", help="A jurisdiction plugin's key [default: the country's, if installed]."
 )
@@ -69,6 +72,7 @@ def init(
         defaults_for_country,
         generate_deployment,
         jurisdictions_for,
+        normalised_languages,
     )
     from helplinekit.plugins import load_local_plugins
     from helplinekit.registry import Registries
@@ -91,26 +95,16 @@ def init(
             return default
         return click.prompt(prompt, default=default)
 
-    country = (
-        ask(country, "Country (ISO code, e.g. PK)", None if no_input else "PK").strip().upper()
-    )
-    import pycountry
-
-    if pycountry.countries.get(alpha_2=country) is None:
-        raise click.BadParameter(
-            f"{country!r} is not a country code; use ISO 3166-1 alpha-2, e.g. PK or KE.",
-            param_hint="--country",
-        )
+    country = _choose_country(country, no_input=no_input)
     defaults = defaults_for_country(country, registries.languages.names())
     name = ask(name, "Helpline name", None if no_input else "Digital Safety Helpline")
-    chosen_languages = _split(
-        ask(languages, "Languages (comma-separated tags)", ",".join(defaults["languages"]))
+    chosen_languages = normalised_languages(
+        _split(ask(languages, "Languages (comma-separated tags)", ",".join(defaults["languages"])))
     )
-    default_language = ask(
-        default_language, "Default language", chosen_languages[0] if chosen_languages else None
-    )
+    first = chosen_languages[0] if chosen_languages else None
+    default_language = normalised_languages([ask(default_language, "Default language", first)])[0]
     chosen_channels = _split(ask(channels, "Channels (comma-separated)", "web.form"))
-    timezone = ask(timezone, "Timezone", defaults["timezone"])
+    timezone = _choose_timezone(timezone, country, defaults["timezone"], no_input=no_input)
     if jurisdiction is None:
         candidates = jurisdictions_for(registries, country)
         jurisdiction = candidates[0] if candidates else None
@@ -131,6 +125,73 @@ def init(
     except InitError as error:
         raise click.ClickException(str(error)) from None
     _next_steps(target, request)
+
+
+def _choose_country(value: str | None, *, no_input: bool) -> str:
+    """The alpha-2 code from --country, or asked for; a name is suggested, never assumed."""
+    import pycountry
+
+    from helplinekit.countries import not_a_country_message, suggest_countries
+
+    prompt = "Country (ISO code, e.g. PK)"
+    if value is None and no_input:
+        raise click.UsageError(f"{prompt} is required with --no-input.")
+    if value is not None:
+        if pycountry.countries.get(alpha_2=value.strip().upper()) is None:
+            raise click.BadParameter(not_a_country_message(value.strip()), param_hint="--country")
+        return value.strip().upper()
+    default: str | None = "PK"
+    while True:
+        typed = click.prompt(prompt, default=default).strip()
+        if pycountry.countries.get(alpha_2=typed.upper()) is not None:
+            return typed.upper()
+        click.echo(not_a_country_message(typed))
+        # One certain suggestion becomes the answer Enter confirms; several, or none, must
+        # be typed.
+        codes = suggest_countries(typed)
+        default = codes[0] if len(codes) == 1 else None
+
+
+def _is_timezone(value: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _choose_timezone(value: str | None, country: str, default: str, *, no_input: bool) -> str:
+    """--timezone, or the country's default (said when it has others), or asked for.
+
+    A wrong zone shifts every opening hour, so a mistyped one is never replaced by the
+    suggestion silently: an option is refused with it, a prompt offers it to confirm.
+    """
+    from helplinekit.deployment import country_name
+    from helplinekit.timezones import (
+        not_a_timezone_message,
+        suggest_timezones,
+        timezone_choice_note,
+    )
+
+    if value is not None:
+        if not _is_timezone(value):
+            raise click.BadParameter(not_a_timezone_message(value), param_hint="--timezone")
+        return value
+    note = timezone_choice_note(country, country_name(country), prompted=not no_input)
+    if note is not None:
+        click.echo(note)
+    if no_input:
+        return default
+    offered: str | None = default
+    while True:
+        typed = click.prompt("Timezone", default=offered).strip()
+        if _is_timezone(typed):
+            return typed
+        click.echo(not_a_timezone_message(typed))
+        zones = suggest_timezones(typed)
+        offered = zones[0] if len(zones) == 1 else None
 
 
 def _next_steps(target: Path, request: object) -> None:

@@ -126,9 +126,11 @@ def add(
     sign-in to the web console.
     """
     from helplinekit.cli.helpers import open_helpline, prompt_new_password
+    from helplinekit.deployment import normalised_languages
     from helplinekit.domain import DomainError, Role, Specialism, Specialist
     from helplinekit.services.casework import refuse_role_pairs
 
+    languages = normalised_languages(languages)  # "UR" is "ur"
     with open_helpline(state, config_path) as helpline:
         unknown = [tag for tag in languages if tag not in helpline.config.languages.enabled]
         if unknown:

@@ -18,7 +18,7 @@ from attrs import field, frozen
 
 from helplinekit.config.tables import RetentionSettings, WebSettings, read_retention, read_web
 from helplinekit.domain.errors import ConfigurationError
-from helplinekit.domain.names import LANGUAGE_TAG_RE, REFERENCE_PREFIX_RE
+from helplinekit.domain.names import REFERENCE_PREFIX_RE
 
 __all__ = [
     "CONFIG_ENV",
@@ -79,10 +79,16 @@ class HelplineSettings:
 
 @frozen
 class LanguageSettings:
-    """The ``[languages]`` table: the BCP 47 tags in use, and the default."""
+    """The ``[languages]`` table: the BCP 47 tags in use, the default, and the fallback.
+
+    Tags are kept in BCP 47's canonical case (``EN`` is read as ``en``). ``fallback`` is the
+    language whose strings show where a language has no translation yet (English unless
+    set).
+    """
 
     enabled: tuple[str, ...]
     default: str
+    fallback: str = "en"
 
 
 @frozen
@@ -348,27 +354,35 @@ class _Reader:
         return HelplineSettings(name, country, timezone, prefix, specialisms, deployment_id)
 
     def languages(self, raw: Mapping[str, Any]) -> LanguageSettings:
-        table = self.table(raw, "languages", {"enabled", "default"})
-        enabled = self.strings(table, "languages", "enabled")
-        if not enabled:
+        from helplinekit.i18n.tags import UnknownLanguage, normalise_tag
+
+        table = self.table(raw, "languages", {"enabled", "default", "fallback"})
+        given = self.strings(table, "languages", "enabled")
+        if not given:
             raise self.error(
                 "languages.enabled", "is empty.", 'Enable at least one language, e.g. ["en"].'
             )
-        for tag in enabled:
-            if not LANGUAGE_TAG_RE.match(tag):
+
+        def tag_of(key: str, value: str) -> str:
+            try:
+                return normalise_tag(value)
+            except UnknownLanguage:
                 raise self.error(
-                    "languages.enabled",
-                    f"{tag!r} is not a BCP 47 language tag.",
-                    'Use tags such as "ur", "en" or "pa-Arab".',
-                )
-        default = self.string(table, "languages", "default", enabled[0])
+                    f"languages.{key}",
+                    f"{value!r} is not a BCP 47 language tag.",
+                    'Use tags such as "sw", "bn", "ur", "en" or "pa-Arab".',
+                ) from None
+
+        enabled = tuple(dict.fromkeys(tag_of("enabled", tag) for tag in given))
+        default = tag_of("default", self.string(table, "languages", "default", enabled[0]))
         if default not in enabled:
             raise self.error(
                 "languages.default",
                 f"{default!r} is not one of the enabled languages {list(enabled)!r}.",
                 "Add it to [languages] enabled or pick one of them.",
             )
-        return LanguageSettings(enabled, default)
+        fallback = tag_of("fallback", self.string(table, "languages", "fallback", "en"))
+        return LanguageSettings(enabled, default, fallback)
 
     def channels(self, raw: Mapping[str, Any]) -> ChannelSettings:
         table = self.table(raw, "channels", {"enabled", "settings"})

@@ -7,13 +7,14 @@ jurisdictions are separate plugins.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
 from attrs import define, field, validators
 
-from helplinekit.contracts.messages import MESSAGE_KEYS
+from helplinekit.contracts.lexicon import TriageLexicon
+from helplinekit.contracts.messages import ENGLISH_MESSAGES, MESSAGE_KEYS
 from helplinekit.domain.names import LANGUAGE_TAG_RE, SCRIPT_RE
 
 __all__ = [
@@ -30,6 +31,10 @@ DOMAIN = "helplinekit"
 RTL_SCRIPTS = frozenset(
     {"Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa"}
 )
+
+
+def _lexicons(values: Iterable[TriageLexicon]) -> tuple[TriageLexicon, ...]:
+    return tuple(values)
 
 
 @define(frozen=True, eq=False)
@@ -49,6 +54,13 @@ class LanguagePack:
             product shows "not yet reviewed" while it is False.
         font_stack: a CSS font-family list that renders the script well.
         plural_forms: the gettext ``Plural-Forms`` expression the catalog must use.
+        translated: False when the interface has no translation in this language yet (a
+            language enabled from CLDR alone): pages are shown in the fallback language and
+            say so.
+        triage_lexicons: the words automatic triage looks for in messages written in this
+            language, one lexicon per script (Urdu has Nastaliq and Roman Urdu).
+        fallback: the pack whose strings and messages show where this one has none; set by
+            the core from ``[languages] fallback``, not by plugins.
     """
 
     tag: str = field(validator=validators.matches_re(LANGUAGE_TAG_RE))
@@ -61,6 +73,9 @@ class LanguagePack:
     reviewed: bool = False
     font_stack: str = "system-ui, sans-serif"
     plural_forms: str = "nplurals=2; plural=(n != 1);"
+    translated: bool = True
+    triage_lexicons: tuple[TriageLexicon, ...] = field(default=(), converter=_lexicons)
+    fallback: LanguagePack | None = field(default=None, repr=False)
 
     @property
     def direction(self) -> str:
@@ -78,16 +93,28 @@ class LanguagePack:
     def translations(self) -> gettext.NullTranslations:
         """The gettext translations, compiled from the ``.po`` at first use."""
         path = self.catalog_path
+        translations: gettext.NullTranslations
         if path is None:
-            return gettext.NullTranslations()
-        from helplinekit.i18n.runtime import load_po
+            translations = gettext.NullTranslations()
+        else:
+            from helplinekit.i18n.runtime import load_po
 
-        return load_po(path, locale=self.tag)
+            translations = load_po(path, locale=self.tag)
+        if self.fallback is not None:
+            translations.add_fallback(self.fallback.translations)
+        return translations
 
     def gettext(self, message: str) -> str:
         """Translate one UI string."""
         return self.translations.gettext(message)
 
     def message(self, key: str, **values: object) -> str:
-        """Render a message template with its fields; a missing key raises KeyError."""
-        return self.messages[key].format_map(values)
+        """Render a message template with its fields; a missing key raises KeyError.
+
+        A template this pack leaves in English is taken from the fallback pack, when there is
+        one (a Punjabi helpline may fall back to Urdu rather than English).
+        """
+        template = self.messages[key]
+        if self.fallback is not None and template == ENGLISH_MESSAGES.get(key):
+            return self.fallback.message(key, **values)
+        return template.format_map(values)

@@ -31,12 +31,15 @@ class RiskSignal:
             message.
         categories: taxonomy codes the message suggests.
         specialisms: kinds of help it suggests the case needs.
+        signal: the kind of risk, one of
+            :data:`helplinekit.contracts.lexicon.RISK_SIGNALS`, when the plugin knows it.
     """
 
     level: RiskLevel
     reason: str
     categories: tuple[str, ...] = field(default=(), converter=_codes)
     specialisms: frozenset[Specialism] = field(factory=frozenset, converter=_specialisms)
+    signal: str | None = None
 
 
 @frozen

@@ -21,6 +21,7 @@ def build() -> LanguagePack:
     # is built (even for ``helplinekit --help``), and the contracts bring in the domain.
     from helplinekit.contracts.language import LanguagePack
     from helplinekit.contracts.messages import ENGLISH_MESSAGES
+    from helplinekit.default_plugins.keywords import english_lexicons
 
     return LanguagePack(
         tag="en",
@@ -31,6 +32,7 @@ def build() -> LanguagePack:
         messages=ENGLISH_MESSAGES,
         locale_dir=None,
         reviewed=True,
+        triage_lexicons=english_lexicons(),
     )
 
 

@@ -17,11 +17,14 @@ from attrs import frozen
 from helplinekit.i18n.runtime import TEMPLATE_PATH, CatalogError, read_catalog
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from babel.messages.catalog import Catalog, Message
 
     from helplinekit.contracts.language import LanguagePack
+    from helplinekit.contracts.lexicon import TriageLexicon
 
-__all__ = ["PackProblem", "PackReport", "check_pack"]
+__all__ = ["PackProblem", "PackReport", "check_pack", "lexicon_problems"]
 
 
 @frozen
@@ -30,7 +33,7 @@ class PackProblem:
 
     Attributes:
         kind: ``direction``, ``messages``, ``catalog``, ``plurals``, ``missing``, ``fuzzy``,
-            ``untranslated`` or ``placeholders``.
+            ``untranslated``, ``placeholders`` or ``lexicon``.
         text: the problem in a sentence, naming the value and the fix.
         msgid: the template string concerned, if any.
     """
@@ -101,6 +104,11 @@ def check_pack(
         if pack.catalog_path is None or str(pack.catalog_path) not in str(error):
             problems.append(PackProblem("messages", f"message templates cannot be read: {error}"))
 
+    problems.extend(
+        PackProblem("lexicon", text)
+        for lexicon in pack.triage_lexicons
+        for text in lexicon_problems(lexicon, language=pack.tag)
+    )
     source = read_catalog(template, locale=None) if template.exists() else None
     total = sum(1 for message in source if message.id) if source is not None else 0
     translated: int | None = None
@@ -151,6 +159,43 @@ def _check_messages(pack: LanguagePack) -> list[PackProblem]:
             )
         if not text.strip():
             problems.append(PackProblem("messages", f"message {key!r} is empty."))
+    return problems
+
+
+def lexicon_problems(
+    lexicon: TriageLexicon, *, language: str | None = None, taxonomy: Iterable[str] = ()
+) -> list[str]:
+    """What is wrong with a triage lexicon: examples its cues miss, counter-examples they
+    match, categories outside ``taxonomy`` (when given), a language other than the pack's."""
+    from helplinekit.i18n.text import normalise
+
+    where = lexicon.source or f"the {lexicon.language}-{lexicon.script} lexicon"
+    problems = []
+    if language is not None and lexicon.language.split("-")[0] != language.split("-")[0]:
+        problems.append(
+            f"{where} is for language {lexicon.language!r}, but the pack is {language!r}."
+        )
+    codes = set(taxonomy)
+    for number, cue in enumerate(lexicon.cues, 1):
+        name = f"{where}, cue {number} ({cue.signal or cue.note[:40]})"
+        for example in cue.examples:
+            if cue.first_match(normalise(example)) is None:
+                problems.append(
+                    f"{name}: its example {example!r} matches none of its phrases; add the "
+                    "phrase it shows, or correct the example."
+                )
+        for counter in cue.counter_examples:
+            phrase = cue.first_match(normalise(counter))
+            if phrase is not None:
+                problems.append(
+                    f"{name}: its counter-example {counter!r} matches the phrase "
+                    f"{phrase.text!r}; narrow that phrase."
+                )
+        unknown = sorted(set(cue.categories) - codes) if codes else []
+        if unknown:
+            problems.append(
+                f"{name}: categories {unknown} are not in the taxonomy; use registered codes."
+            )
     return problems
 
 

@@ -66,6 +66,12 @@ def load_po(path: Path, *, locale: str) -> gettext.GNUTranslations:
 def read_catalog(path: Path, *, locale: str | None, abort_invalid: bool = False) -> Catalog:
     from babel.messages.pofile import read_po
 
+    if locale is not None:
+        from helplinekit.i18n.tags import cldr_knows
+
+        # A tag CLDR lacks (ur-Latn, provided by a plugin) is read with its base language's
+        # rules: Babel only needs the locale for plural forms.
+        locale = locale if cldr_knows(locale) else locale.split("-")[0]
     try:
         with path.open("rb") as handle:
             return read_po(

@@ -37,6 +37,7 @@ from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, require_audited
 from helplinekit.services.case_access import CaseRef, case_change
 from helplinekit.services.context import ServiceContext
+from helplinekit.services.lexicon_reading import apply_reading, enabled_lexicons, read_text
 from helplinekit.services.matching import match_contact_point
 
 __all__ = [
@@ -131,6 +132,8 @@ def open_case_from_contact(
     require_audited(ctx, actor, Action.CASE_OPEN)
     now = ctx.clock()
     channel = _channel_of(kind)
+    # The summary is read as a message is: a threat noted from a call raises the risk.
+    reading = read_text(enabled_lexicons(ctx), summary)
     consent = new_consent(consent_services, consent_referral, consent_statistics, actor, now)
     with ctx.database.uow() as uow:
         # The matching rule (services/matching.py): join a caller only where the actor may
@@ -173,6 +176,7 @@ def open_case_from_contact(
             # a self-assignment from a queue, which lapses when the case leaves intake).
             assignments=(Assignment(specialist_id=actor.id, assigned_at=now),) if actor.id else (),
         )
+        case = apply_reading(ctx, case, reading.signals, unreadable=reading.unreadable)
         uow.cases.add(case)
         contact = Contact(
             caller_id=caller.id,
@@ -206,6 +210,7 @@ def record_contact(
 ) -> Contact:
     """Log a follow-up call or walk-in on an existing case, with any consent given in it."""
     now = ctx.clock()
+    reading = read_text(enabled_lexicons(ctx), summary)
     with case_change(ctx, actor, case_ref) as change:
         case = change.case
         if any(v is not None for v in (consent_services, consent_referral, consent_statistics)):
@@ -218,6 +223,10 @@ def record_contact(
                 statistics=consent_statistics,
             )
             change.after = attrs.evolve(case, consent=consent)
+        if reading.matches:
+            change.after = apply_reading(
+                ctx, change.after or case, reading.signals, unreadable=reading.unreadable
+            )
         contact = Contact(
             caller_id=case.caller_id,
             case_id=case.id,

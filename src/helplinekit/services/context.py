@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from helplinekit.config import HelplineConfig
     from helplinekit.db.uow import Database
+    from helplinekit.i18n.languages import Languages
     from helplinekit.registry import Registries
     from helplinekit.security.policy import Policy
 
@@ -32,6 +33,7 @@ class ServiceContext:
         config: the deployment's configuration.
         pm: the plugin manager (for hooks).
         registries: what the plugins registered.
+        languages: the pack for each language tag (a plugin's, or CLDR's).
         database: the database with its crypto.
         policy: the access policy, tightened by ``[policy]``.
         channels: the enabled channels, instantiated with their settings.
@@ -45,6 +47,7 @@ class ServiceContext:
     config: HelplineConfig
     pm: pluggy.PluginManager
     registries: Registries
+    languages: Languages
     database: Database
     policy: Policy
     channels: Mapping[str, Any] = field(factory=dict)

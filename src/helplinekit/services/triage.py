@@ -1,9 +1,11 @@
-"""Triage: combine risk signals, set the jurisdiction, route to specialists.
+"""Triage: read the message, combine risk signals, set the jurisdiction, route to specialists.
 
-Runs as a retryable job, outside the intake transaction. Plugin code (``assess_risk``,
-``route_case``) runs between two short transactions, never inside one. If a plugin fails,
-the case is flagged "needs manual triage" at once (so a person sees it) and the job is
-retried; nothing is lost either way.
+Runs as a retryable job, outside the intake transaction. The enabled languages' lexicons
+read the message (:mod:`helplinekit.services.lexicon_reading`), then plugin code
+(``assess_risk``, ``route_case``) runs between two short transactions, never inside one.
+When nothing is found, or the message is in a script no lexicon reads, a new case stays new
+and is flagged "needs human triage", ranking with high risk. If a plugin fails, the case is
+flagged at once (so a person sees it) and the job is retried; nothing is lost either way.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 import uuid
 from functools import partial
 
+import attrs
+
 from helplinekit.contracts.triage import Candidate, RiskSignal
 from helplinekit.domain import (
     Assignment,
     Case,
     CaseStatus,
-    Specialism,
-    max_risk,
 )
 from helplinekit.services.context import ServiceContext, log
+from helplinekit.services.lexicon_reading import apply_reading, enabled_lexicons, read_text
 
 
 # Not a HelplinekitError, on purpose: nobody is shown it. The worker catches it, flags the
@@ -40,13 +43,9 @@ def triage_message(ctx: ServiceContext, case_id: uuid.UUID, message_id: uuid.UUI
     if case.status in (CaseStatus.CLOSED, CaseStatus.ERASED):
         return case
 
+    reading = read_text(enabled_lexicons(ctx), message.body)
     try:
-        signals = _combine(ctx.pm.hook.assess_risk(case=case, message=message))
-        taxonomy = ctx.registries.build_taxonomy()
-        suggested = [code for s in signals for code in s.categories if code in taxonomy]
-        specialisms: set[Specialism] = {sp for s in signals for sp in s.specialisms}
-        offered = {Specialism(name) for name in ctx.config.helpline.specialisms}
-        specialisms &= offered
+        signals = reading.signals + _combine(ctx.pm.hook.assess_risk(case=case, message=message))
     except Exception as error:
         _flag_for_manual_triage(ctx, case_id)
         raise TriageFailed(f"assess_risk failed ({type(error).__name__})") from error
@@ -55,17 +54,12 @@ def triage_message(ctx: ServiceContext, case_id: uuid.UUID, message_id: uuid.UUI
     with ctx.database.uow() as uow:
         case = uow.cases.get(case_id, for_update=True)
         previous = case.status
-        changes: dict[str, object] = {
-            "risk_level": max_risk(case.risk_level, *(s.level for s in signals)),
-            "specialisms_needed": case.specialisms_needed | specialisms,
-            "categories": tuple(dict.fromkeys((*case.categories, *suggested))),
-        }
+        # Safety first: when triage cannot tell, a new case is not "triaged"; it is flagged
+        # for a person and ranks with high risk until then.
+        case = apply_reading(ctx, case, signals, unreadable=reading.unreadable)
         if case.jurisdiction is None and jurisdiction is not None:
-            changes["jurisdiction"] = jurisdiction
-        import attrs
-
-        case = attrs.evolve(case, **changes)  # type: ignore[arg-type]
-        if case.status is CaseStatus.NEW:
+            case = attrs.evolve(case, jurisdiction=jurisdiction)
+        if case.status is CaseStatus.NEW and not case.needs_manual_triage:
             case = case.transition(CaseStatus.TRIAGED, at=ctx.clock())
         uow.cases.save(case)
         committed = case
@@ -133,8 +127,6 @@ def route(ctx: ServiceContext, case_id: uuid.UUID) -> Case:
 
 
 def _flag_for_manual_triage(ctx: ServiceContext, case_id: uuid.UUID) -> None:
-    import attrs
-
     with ctx.database.uow() as uow:
         case = uow.cases.get(case_id, for_update=True)
         if not case.needs_manual_triage:

@@ -43,9 +43,13 @@ def render(
     site = site_of(request)
     page = jinja_environment(language.translations).get_template(template)
     values.setdefault("languages", site.language_choices())
+    values.setdefault("language_menu", site.language_menu())
     html = page.render(
         lang=language.tag,
         direction=language.direction,
+        language=language,
+        fallback=site.fallback_pack(),
+        fallback_name=site.fallback_name(),
         exit_url=site.settings.exit_url,
         url_for=lambda name, **params: path_for(request, name, **params),
         **values,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from helplinekit.contracts.language import LanguagePack
     from helplinekit.services.context import ServiceContext
 
-__all__ = ["Site", "SiteDep", "WebSettings", "site_of"]
+__all__ = ["LanguageChoice", "Site", "SiteDep", "WebSettings", "site_of"]
 
 #: The channel the public form is.
 FORM_CHANNEL = "web.form"
@@ -60,6 +60,18 @@ class WebSettings:
             rate_window=timedelta(seconds=web.rate_window_seconds),
             session_idle=timedelta(minutes=web.session_idle_minutes),
         )
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """One entry of the language switcher."""
+
+    tag: str
+    name: str
+    #: False for a language with no translation yet: its pages are in the fallback language.
+    translated: bool
+    #: False until a native speaker has reviewed the translation.
+    reviewed: bool
 
 
 @dataclass(frozen=True)
@@ -108,12 +120,35 @@ class Site:
     def pack(self, tag: str | None) -> LanguagePack:
         """The language pack for ``tag``, or the helpline's default when it is not enabled."""
         chosen = tag if tag in self.enabled_languages else self.default_language
-        return self.ctx.registries.languages.get(chosen)
+        return self.ctx.languages.pack(chosen)
+
+    def language_menu(self) -> list[LanguageChoice]:
+        """The enabled languages for the language switcher, each with its state marked."""
+        menu = []
+        for tag in self.enabled_languages:
+            pack = self.ctx.languages.pack(tag)
+            menu.append(
+                LanguageChoice(
+                    tag=tag,
+                    name=pack.native_name,
+                    translated=pack.translated,
+                    reviewed=pack.reviewed,
+                )
+            )
+        return menu
+
+    def fallback_pack(self) -> LanguagePack:
+        """The language shown where a language has no translation yet."""
+        return self.ctx.languages.pack(self.ctx.languages.fallback_tag)
+
+    def fallback_name(self) -> str:
+        """The fallback language's own name, for "shown in …" notices."""
+        return self.fallback_pack().native_name
 
     def language_choices(self) -> list[tuple[str, str]]:
         """The enabled languages as (tag, name in that language), for a language menu."""
-        languages = self.ctx.registries.languages
-        return [(tag, languages.get(tag).native_name) for tag in self.enabled_languages]
+        languages = self.ctx.languages
+        return [(tag, languages.pack(tag).native_name) for tag in self.enabled_languages]
 
 
 def site_of(request: Request) -> Site:

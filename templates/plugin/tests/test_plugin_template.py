@@ -105,6 +105,12 @@ def test_only_the_files_of_its_kind_are_kept(generated, kind) -> None:
             f"src/{module}/__init__.py",
             f"src/{module}/py.typed",
             f"tests/test_{module}.py",
+            # A language pack's triage words: how to write them, and a start to copy.
+            *(
+                [f"src/{module}/triage/README.md", f"src/{module}/triage/lexicon.toml.example"]
+                if kind == "language"
+                else []
+            ),
         ]
     )
 

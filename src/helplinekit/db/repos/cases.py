@@ -149,7 +149,7 @@ class CaseRepository(Repository):
         else:
             row.attributes = self._seal_attributes(case.id, case.attributes)
         row.risk_level = case.risk_level
-        row.queue_rank = queue_rank(case.risk_level)
+        row.queue_rank = queue_rank(case.risk_level, needs_human=case.needs_manual_triage)
         row.jurisdiction = case.jurisdiction
         row.language = case.language
         row.specialisms_needed = sorted(case.specialisms_needed)
@@ -427,6 +427,12 @@ def _text_type() -> Any:
     return Text()
 
 
-def queue_rank(risk: RiskLevel) -> int:
-    """A risk level's place in a queue: 0 for high risk, then medium, low, not assessed."""
+def queue_rank(risk: RiskLevel, *, needs_human: bool = False) -> int:
+    """A case's place in a queue: 0 for high risk, then medium, low, not assessed.
+
+    A case that needs a person's triage ranks with high risk: triage could not tell what
+    it is (nothing found, or a language no lexicon reads), so it may be the worst of all.
+    """
+    if needs_human:
+        return 0
     return len(RiskLevel) - 1 - RiskLevel(risk).rank

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from helplinekit.i18n import N_
+from helplinekit.i18n.tags import babel_locale
 from helplinekit.security.policy import Action
 from helplinekit.services import sessions
 from helplinekit.services.sessions import StaffSession
@@ -166,7 +167,7 @@ def _when(site: Site, value: datetime | None, tag: str) -> Markup:
     if value is None:
         return Markup("")
     try:
-        text = format_datetime(value, "short", tzinfo=site.local_time, locale=tag.replace("-", "_"))
+        text = format_datetime(value, "short", tzinfo=site.local_time, locale=babel_locale(tag))
     except (ValueError, LookupError):
         text = value.astimezone(site.local_time).strftime("%Y-%m-%d %H:%M")
     return Markup('<bdi dir="ltr">{}</bdi>').format(text)

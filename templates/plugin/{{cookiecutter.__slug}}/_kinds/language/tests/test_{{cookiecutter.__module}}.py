@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from helplinekit.contracts import MESSAGE_KEYS, RTL_SCRIPTS
 from helplinekit.registry import Registries
-from helplinekit.testing import assert_language_pack_conforms
+from helplinekit.testing import (
+    assert_language_pack_conforms,
+    assert_triage_lexicon_conforms,
+    check_triage_lexicon,
+)
 
 import {{ cookiecutter.__module }} as plugin
 
@@ -31,3 +35,16 @@ def test_hook_registers_the_pack(plugin_manager, register_plugin) -> None:
         pack = Registries(plugin_manager).languages.get(plugin.TAG)
     assert (pack.english_name, pack.native_name) == (plugin.ENGLISH_NAME, plugin.NATIVE_NAME)
     assert pack.reviewed is plugin.REVIEWED
+
+
+def test_every_triage_lexicon_conforms() -> None:
+    # Each cue's examples match it, its counter-examples do not, its categories exist.
+    for lexicon in plugin.triage_lexicons():
+        assert_triage_lexicon_conforms(lexicon)
+
+
+def test_the_example_lexicon_is_a_valid_start() -> None:
+    from helplinekit.contracts import TriageLexicon
+
+    example = TriageLexicon.from_toml(plugin.LEXICON_DIR / "lexicon.toml.example")
+    assert check_triage_lexicon(example) == []

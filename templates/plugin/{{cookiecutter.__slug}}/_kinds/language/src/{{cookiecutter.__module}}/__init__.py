@@ -7,13 +7,14 @@ README.md says how to add a catalog for the interface's strings.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helplinekit import hookimpl
 from helplinekit.hookspecs import Register
 
 if TYPE_CHECKING:
-    from helplinekit.contracts import LanguagePack
+    from helplinekit.contracts import LanguagePack, TriageLexicon
 
 TAG = "{{ cookiecutter.language_tag }}"  # BCP 47; deployments enable the pack under this tag
 ENGLISH_NAME = {{ cookiecutter.name | py_string }}
@@ -25,6 +26,9 @@ PLURAL_FORMS = {{ cookiecutter._plural_forms | py_string_block }}
 # False until a native speaker has reviewed every text; helplinekit shows the pack as
 # "not yet reviewed" until then.
 REVIEWED = False
+
+# Triage lexicons, one TOML file per script (triage/README.md says how to write one).
+LEXICON_DIR = Path(__file__).parent / "triage"
 
 # The texts the helpline sends to survivors, copied from helplinekit's English pack.
 # TODO: translate each one. Keep every {field} exactly as it is: helplinekit fills it in,
@@ -52,6 +56,13 @@ MESSAGES = {
 }
 
 
+def triage_lexicons() -> tuple[TriageLexicon, ...]:
+    """The lexicons in triage/, in file-name order (none until you add one)."""
+    from helplinekit.contracts import TriageLexicon
+
+    return tuple(TriageLexicon.from_toml(path) for path in sorted(LEXICON_DIR.glob("*.toml")))
+
+
 def build() -> LanguagePack:
     """The language pack (built on demand, so importing this module stays cheap)."""
     from helplinekit.contracts.language import RTL_SCRIPTS, LanguagePack
@@ -67,6 +78,7 @@ def build() -> LanguagePack:
         locale_dir=None,
         reviewed=REVIEWED,
         plural_forms=PLURAL_FORMS,
+        triage_lexicons=triage_lexicons(),
     )
 
 
