@@ -7,8 +7,8 @@ pages, is rendered for a Pakistani helpline with Urdu and Swahili enabled, and i
 text (tags and attributes stripped, so a checkbox's ``value="NCII_SHARED"`` does not count)
 must hold no code of the registered taxonomy and no enum value a person would read.
 
-Swahili is the fixture language (tests/fixture_plugins/fixture_language_sw.py): it has no
-catalog, so it shows the English words, and a plugin's own category keeps its English title
+Swahili is the fixture language (tests/fixture_plugins/fixture_language_sw.py) and Bangla a
+CLDR language no plugin provides: neither has a catalog, so they show the English words, and a plugin's own category keeps its English title
 in every language. The complaint draft is written in the case's language, dated in its locale.
 """
 
@@ -49,7 +49,9 @@ from .console_kit import add_staff_member, console_client, sign_in
 
 pytestmark = pytest.mark.database
 
-LANGUAGES = ("en", "ur", "sw")
+#: English, Urdu (a catalog, right to left), the fixture Swahili (a plugin with no catalog)
+#: and Bangla (a CLDR language no plugin provides, so no catalog either).
+LANGUAGES = ("en", "ur", "sw", "bn")
 
 #: A category a plugin adds: no catalog translates it, so it reads in English everywhere.
 PLUGIN_CODE = TaxonomyCode(
@@ -166,7 +168,7 @@ def site(deployment, open_helpline, register_plugin, fixture_plugins_path):
 
     toml = deployment / "helpline.toml"
     text = toml.read_text(encoding="utf-8")
-    text = text.replace('enabled = ["en"]', 'enabled = ["en", "ur", "sw"]')
+    text = text.replace('enabled = ["en"]', 'enabled = ["en", "ur", "sw", "bn"]')
     text = text.replace('"intl.baseline"', '"pakistan.pk"')
     toml.write_text(text, encoding="utf-8")
     with (
@@ -378,7 +380,7 @@ def test_categories_read_as_titles_in_the_readers_language(site, language) -> No
     # A plugin's category has no translation anywhere: its English title is shown.
     assert PLUGIN_CODE.title in queue and PLUGIN_CODE.title in case_page
     # The case's language by its name, not its tag.
-    assert {"en": "English", "ur": "اردو", "sw": "Kiswahili"}[language] in case_page
+    assert {"en": "English", "ur": "اردو", "sw": "Kiswahili", "bn": "বাংলা"}[language] in case_page
 
 
 def test_the_legal_options_read_in_urdu(site) -> None:
