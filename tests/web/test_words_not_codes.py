@@ -1,15 +1,16 @@
-"""Staff and survivors read words, not codes: every page, in English, Urdu and a language
+"""Staff and survivors read words, not codes: every page, in English, Urdu and languages
 with no catalog.
 
 A taxonomy code (``DOXING_PRIVATE_INFO``) or an enum value (``in_progress``) is what the
 database stores, not what a person reads. Each console page, and the public form and check
-pages, is rendered for a Pakistani helpline with Urdu and Swahili enabled, and its visible
-text (tags and attributes stripped, so a checkbox's ``value="NCII_SHARED"`` does not count)
-must hold no code of the registered taxonomy and no enum value a person would read.
+pages, is rendered for a Pakistani helpline with Urdu, Swahili and Bangla enabled, and its
+visible text (tags and attributes stripped, so a checkbox's ``value="NCII_SHARED"`` does not
+count) must hold no code of the registered taxonomy and no enum value a person would read.
 
 Swahili is the fixture language (tests/fixture_plugins/fixture_language_sw.py) and Bangla a
-CLDR language no plugin provides: neither has a catalog, so they show the English words, and a plugin's own category keeps its English title
-in every language. The complaint draft is written in the case's language, dated in its locale.
+CLDR language no plugin provides: neither has a catalog, so they show the English words, and
+a plugin's own category keeps its English title in every language. The complaint draft is
+written in the case's language, dated in its locale.
 """
 
 from __future__ import annotations
