@@ -124,7 +124,7 @@ def test_cases_show_names_the_staff_on_the_case(cli) -> None:
     reference = out.split("Opened case ")[1].split(":")[0]
 
     shown = cli.as_staff("sup@h.org", "cases", "show", reference)
-    assert "assigned: Amina Qureshi (legal)" in shown
+    assert "assigned: Amina Qureshi (Legal)" in shown
     assert UUID.search(shown) is None  # an id means nothing to the person reading
 
 
@@ -381,3 +381,24 @@ def test_an_admin_reads_no_case_content_on_the_command_line(cli) -> None:
     # Nor can the admin give themselves a role: that is the operator's command, and it is
     # run on the server, not as a staff account.
     assert "--as" not in cli("staff", "roles", "--help")
+
+
+def test_cases_show_and_list_print_category_titles_and_json_keeps_codes(cli) -> None:
+    cli.add_staff("lawyer@h.org", "--role", "lawyer", "--specialism", "legal")
+    out = cli("simulate", "--from", "tel:+923001234567", "He is blackmailing me with my photos")
+    reference = out.split("Opened case ")[1].split(":")[0]
+
+    listing = cli.json_as("lawyer@h.org", "cases", "list")
+    codes = listing["cases"][0]["categories"]
+    assert "SEXTORTION_BLACKMAIL" in codes  # machine-readable: the stored codes
+
+    shown = cli.as_staff("lawyer@h.org", "cases", "show", reference)
+    assert "categories: " in shown and "Sextortion or blackmail" in shown
+    # Statuses, risks and specialisms by their labels too, not their stored values.
+    assert "[Triaged]  Medium risk" in shown and "(Legal)" in shown
+    assert "— Web form on" in shown
+    listed = cli.as_staff("lawyer@h.org", "cases", "list")
+    assert "Sextortion or blackmail" in listed
+    legal = cli.as_staff("lawyer@h.org", "cases", "legal", reference)
+    for text in (shown, listed, legal):
+        assert not [code for code in codes if code in text], text

@@ -315,15 +315,41 @@ def test_a_pakistani_deployment_shows_police_15_and_rescue_1122(
         client = TestClient(create_app(open_helpline()), base_url="https://testserver")
         form = client.get("/form")
         assert form.status_code == 200
-        notice = re.search(r'<p class="notice emergency">([^<]*)</p>', form.text).group(1)
-        # Each number is a bidi isolate (FSI … PDI), so it reads whole in Urdu too.
+        notice = re.search(r'<p class="notice emergency">(.*?)</p>', form.text).group(1)
+        # Each entry is isolated, and its number isolated left to right, so that a
+        # right-to-left page reads the service, then the number (see the Urdu test below).
         assert notice.startswith(
-            "If you are in immediate danger, call \u206815 (Police)\u2069, \u20681122 (Rescue"
+            'If you are in immediate danger, call <bdi>Police: <bdi dir="ltr">15</bdi></bdi>; '
+            "<bdi>Rescue"
         )
+        assert notice.endswith('other provinces: <bdi dir="ltr">1122</bdi></bdi>.')
         assert "Punjab" in notice and "Khyber Pakhtunkhwa" in notice
         sent = _submit(client)
         assert sent.status_code == 200
         assert notice in sent.text  # the "sent" page says it again
+
+
+def test_the_urdu_form_names_the_service_then_the_number(
+    deployment, open_helpline, register_plugin
+) -> None:
+    import helplinekit_pakistan
+    import helplinekit_urdu
+
+    _use_jurisdiction(deployment, "pakistan.pk")
+    toml = deployment / "helpline.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('enabled = ["en"]', 'enabled = ["en", "ur"]'),
+        encoding="utf-8",
+    )
+    with register_plugin(helplinekit_pakistan, "pakistan"), register_plugin(helplinekit_urdu):
+        client = TestClient(create_app(open_helpline()), base_url="https://testserver")
+        form = client.get("/form?lang=ur")
+    notice = re.search(r'<p class="notice emergency">(.*?)</p>', form.text).group(1)
+    # In a right-to-left line the Urdu service name comes first (on the right), then its
+    # number, whose digits stay in order inside their own left-to-right isolate.
+    assert '<bdi>پولیس: <bdi dir="ltr">15</bdi></bdi>؛ <bdi>ریسکیو' in notice
+    assert "Police" not in notice and "Rescue" not in notice
+    assert notice.startswith("اگر آپ کو فوری خطرہ ہے تو <bdi>")
 
 
 def test_the_baseline_shows_no_emergency_numbers(web) -> None:
@@ -365,7 +391,10 @@ def test_only_confirmed_or_secondary_numbers_are_shown(
     with register_plugin(Testland(), "testland"):
         client = TestClient(create_app(open_helpline()), base_url="https://testserver")
         page = client.get("/form").text
-    assert "call \u2068111 (Service 111)\u2069, \u2068333 (Service 333)\u2069." in page
+    assert (
+        'call <bdi>Service 111: <bdi dir="ltr">111</bdi></bdi>; '
+        '<bdi>Service 333: <bdi dir="ltr">333</bdi></bdi>.'
+    ) in page
     assert "222" not in page
 
 

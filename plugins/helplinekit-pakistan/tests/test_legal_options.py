@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 
 import pytest
 from helplinekit.domain import Caller, Case, CaseAttributes
-from helplinekit.services.legal import build_options, evaluate
+from helplinekit.services.legal import build_options, english, evaluate
 
 import helplinekit_pakistan as plugin
 from helplinekit_pakistan.complaints import PLACEHOLDERS
@@ -88,6 +89,39 @@ def test_the_complaint_draft_in_urdu(pakistan) -> None:
     assert "شکایت" in options.complaint_draft
     assert "HL-2026-000042" in options.complaint_draft
     assert "{" not in options.complaint_draft
+
+
+def test_the_urdu_draft_names_categories_and_the_date_in_urdu(pakistan) -> None:
+    import helplinekit_urdu
+    from helplinekit.services.legal import DraftWording
+
+    urdu = helplinekit_urdu.build().translations
+    wording = DraftWording(
+        translations_for=lambda tag: urdu if tag == "ur" else english(tag),
+        today=date(2026, 12, 4),
+    )
+    draft = build_options(case("NCII_SHARED", "THREATS"), pakistan, None, "ur", wording)
+    text = draft.complaint_draft
+    assert "تاریخ: 4 دسمبر، 2026" in text  # the date as CLDR writes it in Urdu
+    assert "نجی تصاویر بغیر رضامندی کے شیئر کرنا اور دھمکیاں" in text  # as Urdu lists them
+    assert "NCII_SHARED" not in text and "Threats" not in text
+    # The law is cited as written: the provisions stay in English.
+    assert PECA in text
+
+    english_draft = build_options(case("NCII_SHARED"), pakistan, None, "en", wording)
+    assert "Date: December 4, 2026" in english_draft.complaint_draft
+    assert "Intimate images shared without consent." in english_draft.complaint_draft
+
+
+def test_a_draft_in_a_language_without_a_template_is_english_throughout(pakistan) -> None:
+    from helplinekit.services.legal import DraftWording
+
+    wording = DraftWording(today=date(2026, 12, 4))
+    draft = build_options(case("INFO_REQUEST"), pakistan, None, "sw", wording)
+    assert draft.complaint_language == "en"
+    assert "Date: December 4, 2026" in draft.complaint_draft
+    assert "Information request" in draft.complaint_draft
+    assert "(to be completed by the lawyer)" in draft.complaint_draft
 
 
 def test_complaint_templates_are_unreviewed_and_use_only_known_placeholders(pakistan) -> None:

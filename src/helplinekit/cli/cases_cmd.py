@@ -74,6 +74,7 @@ def list_(
             assigned_to=actor.id if mine else None,
         )
         page = helpline.list_cases(actor, filters, limit=limit, offset=offset)
+        taxonomy = helpline.context.registries.build_taxonomy()
     rows: list[_CaseRow] = [
         {
             "reference": case.reference,
@@ -99,7 +100,7 @@ def list_(
         flag = " (needs manual triage)" if row["manual_triage"] else ""
         click.echo(
             f"{row['reference']:<16} {row['status']:<18} {row['risk']:<8} {row['assigned']:<8} "
-            f"{row['opened']:<17} {', '.join(row['categories']) or '-'}{flag}"
+            f"{row['opened']:<17} {', '.join(taxonomy.titles_of(row['categories'])) or '-'}{flag}"
         )
     shown = f"{offset + 1}–{offset + len(rows)}"
     click.echo(f"\n{shown} of {page.total} case(s).")
@@ -116,12 +117,14 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
     from helplinekit.errors import AccessDenied
     from helplinekit.security.policy import Action
     from helplinekit.services.sessions import staff_names
+    from helplinekit.web import labels
 
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
         case = helpline.view_case(actor, reference)
         # Staff by name, as the console shows them (staff are not survivors; ids mean nothing).
         names = staff_names(helpline.context)
+        taxonomy = helpline.context.registries.build_taxonomy()
         policy = helpline.context.policy
 
         def allowed(action: Action) -> bool:
@@ -137,15 +140,20 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             tasks = helpline.list_tasks(actor, case.id)
         except AccessDenied:
             tasks = None
-    click.echo(f"Case {case.reference}  [{case.status.value}]  risk {case.risk_level.value}")
+    # Words, not stored values: the console's labels, in English (the CLI's language).
+    status, risk = labels.STATUS_LABELS[case.status], labels.RISK_LABELS[case.risk_level]
+    click.echo(f"Case {case.reference}  [{status}]  {risk}")
     click.echo(
         f"  opened {case.opened_at:%Y-%m-%d %H:%M} UTC; language {case.language or '-'}; "
         f"jurisdiction {case.jurisdiction or '-'}"
     )
-    click.echo(f"  categories: {', '.join(case.categories) or '-'}")
-    click.echo(f"  needs: {', '.join(sorted(case.specialisms_needed)) or '-'}")
+    # Titles, not codes: a person reads this (``cases list --json`` keeps the codes).
+    click.echo(f"  categories: {', '.join(taxonomy.titles_of(case.categories)) or '-'}")
+    needs = [labels.SPECIALISM_LABELS[s] for s in sorted(case.specialisms_needed)]
+    click.echo(f"  needs: {', '.join(needs) or '-'}")
     for assignment in case.assignments:
-        what = assignment.specialism.value if assignment.specialism else "owner"
+        specialism = assignment.specialism
+        what = labels.SPECIALISM_LABELS[specialism] if specialism else "owner"
         click.echo(f"  assigned: {_name(names, assignment.specialist_id)} ({what})")
     if case.needs_manual_triage:
         click.echo("  ! needs manual triage")
@@ -157,14 +165,15 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
             contact = entry.contact
             first = "first contact" if contact.is_first_contact else "follow-up"
             click.echo(
-                f"  — {contact.kind.value} on {contact.channel}, {first}, "
+                f"  — {labels.CONTACT_LABELS[contact.kind]} on {contact.channel}, {first}, "
                 f"{contact.started_at:%Y-%m-%d %H:%M}"
             )
             if contact.summary:
                 click.echo(f"    summary: {contact.summary}")
             for message, delivery in entry.messages:
                 arrow = "<" if message.direction.value == "inbound" else ">"
-                status = f" [{delivery}]" if delivery else ""
+                sent = labels.DELIVERY_LABELS.get(delivery, delivery) if delivery else ""
+                status = f" [{sent}]" if sent else ""
                 author = f" ({_name(names, message.author_id)})" if message.author_id else ""
                 click.echo(f"    {arrow} {message.created_at:%H:%M}{author} {message.body}{status}")
     if notes is not None:
@@ -173,14 +182,14 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         )
         for note in notes:
             click.echo(
-                f"  [{note.section.value}] {note.created_at:%Y-%m-%d} "
+                f"  [{labels.SECTION_LABELS[note.section]}] {note.created_at:%Y-%m-%d} "
                 f"{_name(names, note.author_id)}: {note.body}"
             )
     if tasks:
         click.echo("\nTasks:")
         for task in tasks:
             done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
-            click.echo(f"  [{task.kind.value}] {task.title} ({done})")
+            click.echo(f"  [{labels.TASK_LABELS[task.kind]}] {task.title} ({done})")
 
 
 def _name(names: Mapping[uuid.UUID, str], staff_id: uuid.UUID) -> str:
@@ -200,6 +209,7 @@ def legal(state: object, reference: str, acting_as: str | None, config_path: str
     with open_helpline(state, config_path) as helpline:
         actor = acting(helpline, acting_as)
         options = helpline.legal_options(actor, reference)
+        taxonomy = helpline.context.registries.build_taxonomy()
     jurisdiction = options.jurisdiction
     reviewed = jurisdiction.reviewed_on.isoformat() if jurisdiction.reviewed_on else "not reviewed"
     click.echo(f"Legal options for case {options.case_reference} — {jurisdiction.name}")
@@ -223,11 +233,15 @@ def legal(state: object, reference: str, acting_as: str | None, config_path: str
             click.echo(f"    Applies if: {'; '.join(item.applies_if)}")
         if item.contested and provision.flag_note:
             click.echo(f"    Note: {provision.flag_note}")
-        click.echo(f"    For: {', '.join(item.categories)}. Source: {provision.fact.source_url}")
+        click.echo(
+            f"    For: {', '.join(taxonomy.titles_of(item.categories))}. "
+            f"Source: {provision.fact.source_url}"
+        )
     for code, note in options.no_specific:
-        click.echo(f"  • {code}: no specific provision. {note}")
+        click.echo(f"  • {taxonomy.title_of(code)}: no specific provision. {note}")
     if options.unmapped:
-        click.echo(f"  ! Not covered by this law plugin: {', '.join(options.unmapped)}")
+        unmapped = ", ".join(taxonomy.titles_of(options.unmapped))
+        click.echo(f"  ! Not covered by this law plugin: {unmapped}")
     if options.authorities:
         click.echo("\nWhere to report:")
     for authority in options.authorities:

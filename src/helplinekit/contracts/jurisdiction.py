@@ -16,6 +16,7 @@ from datetime import date
 from attrs import field, frozen, validators
 
 from helplinekit.domain._convert import as_frozenset
+from helplinekit.domain.markers import N_
 from helplinekit.domain.names import COUNTRY_CODE_RE, NAMESPACED_NAME_RE
 
 __all__ = [
@@ -150,7 +151,10 @@ class NoSpecificProvision:
 
 
 #: The marker for codes with no specific provision; a plugin may also build its own with a note.
-NO_SPECIFIC_PROVISION = NoSpecificProvision(note="No specific provision; see the referral routes.")
+#: Its note is marked for translation: the console shows it in the reader's language.
+NO_SPECIFIC_PROVISION = NoSpecificProvision(
+    note=N_("No specific provision; see the referral routes.")
+)
 
 
 @frozen

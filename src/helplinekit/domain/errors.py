@@ -8,6 +8,9 @@ Messages name the problem, the value and the way out; they never contain survivo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Self
+
+from helplinekit.domain.markers import N_
 
 
 class HelplinekitError(Exception):
@@ -20,7 +23,27 @@ class HelplinekitError(Exception):
 
 
 class DomainError(HelplinekitError):
-    """Base class of every error a domain rule raises (the web answers 400)."""
+    """Base class of every error a domain rule raises (the web answers 400).
+
+    One made with :meth:`translatable` keeps its English ``template`` (marked ``N_``) and its
+    ``params``, so a face shows it in the reader's language
+    (:func:`helplinekit.web.text.explain`); its message is the English, filled in.
+    """
+
+    template: str | None = None
+    params: Mapping[str, str] | None = None
+
+    @classmethod
+    def translatable(cls, template: str, **params: object) -> Self:
+        """The error with ``template % params`` as its message, kept for translation.
+
+        ``template`` is written ``N_("... %(name)s ...")`` where it is raised, so extraction
+        finds it; each value is turned into text.
+        """
+        values = {name: str(value) for name, value in params.items()}
+        error = cls(template % values)
+        error.template, error.params = template, values
+        return error
 
 
 class NotFound(DomainError, LookupError):
@@ -106,13 +129,20 @@ class UnknownCategory(DomainError, KeyError):
     Attributes:
         code: The code that was not found.
         known: The codes the taxonomy does define, in order.
+        template: The English message, as marked for translation (see :class:`UnsafeCharacter`).
+        params: The values for :attr:`template`.
     """
+
+    template = N_("Unknown category '%(code)s'; use one of the taxonomy's codes: %(known)s.")
 
     def __init__(self, code: str, known: Iterable[str]) -> None:
         self.code = code
         self.known = tuple(known)
-        listing = ", ".join(self.known) if self.known else "none"
-        super().__init__(f"Unknown category '{code}'; use one of the taxonomy's codes: {listing}.")
+        self.params: Mapping[str, str] = {
+            "code": code,
+            "known": ", ".join(self.known) if self.known else "none",
+        }
+        super().__init__(self.template % self.params)
 
     def __str__(self) -> str:
         # KeyError.__str__ quotes its argument as a repr; show the plain message instead.

@@ -12,6 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from helplinekit.domain.errors import InvalidTransition
+from helplinekit.domain.markers import N_
 
 
 class CaseStatus(StrEnum):
@@ -89,7 +90,7 @@ def check_transition(
             current,
             requested,
             allowed,
-            reason="Only the erasure service may erase a case.",
+            reason=N_("Only the erasure service may erase a case."),
         )
     if requested not in allowed:
         raise InvalidTransition("case", current, requested, allowed)

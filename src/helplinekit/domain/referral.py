@@ -28,6 +28,7 @@ from helplinekit.domain._validation import (
 )
 from helplinekit.domain.errors import ConsentRequired, InvalidValue
 from helplinekit.domain.lifecycle import ReferralStatus, check_referral_transition
+from helplinekit.domain.markers import N_
 from helplinekit.domain.names import NAMESPACED_NAME_RE, REGION_RE
 from helplinekit.domain.people import Consent, NoteSection
 
@@ -90,9 +91,13 @@ class ReferralPartner:
 
 def _referral_consent(instance: Referral, attribute: Attribute[Any], value: Consent) -> None:
     if not value.referral:
-        raise ConsentRequired(
-            f"Referral {instance.id} to '{instance.partner_key}' needs the caller's recorded "
-            "consent to referral; ask the caller and record it before referring."
+        # No internal id in it: staff read this when a referral is refused.
+        raise ConsentRequired.translatable(
+            N_(
+                "A referral to %(partner)s needs the survivor's recorded consent to referral; "
+                "ask the survivor and record it before referring."
+            ),
+            partner=repr(instance.partner_key),
         )
 
 

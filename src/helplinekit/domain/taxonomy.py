@@ -8,7 +8,7 @@ plus whatever its plugins register, and cases are checked against that :class:`T
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import MappingProxyType
 from typing import Any
 
@@ -16,6 +16,7 @@ from attrs import Attribute, field, frozen
 
 from helplinekit.domain._validation import not_blank
 from helplinekit.domain.errors import InvalidValue, UnknownCategory
+from helplinekit.domain.markers import N_
 
 TAXONOMY_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 
@@ -48,83 +49,83 @@ class TaxonomyCode:
 DEFAULT_TAXONOMY: tuple[TaxonomyCode, ...] = (
     TaxonomyCode(
         "ACCOUNT_COMPROMISE",
-        "Account compromise",
-        "An account was hacked or hijacked, including through phishing.",
+        N_("Account compromise"),
+        N_("An account was hacked or hijacked, including through phishing."),
     ),
     TaxonomyCode(
         "DEVICE_SURVEILLANCE",
-        "Device surveillance",
-        "Stalkerware, spying on a device, or location tracking.",
+        N_("Device surveillance"),
+        N_("Stalkerware, spying on a device, or location tracking."),
     ),
     TaxonomyCode(
         "IMPERSONATION",
-        "Impersonation",
-        "A fake profile or other misuse of someone's identity.",
+        N_("Impersonation"),
+        N_("A fake profile or other misuse of someone's identity."),
     ),
     TaxonomyCode(
         "NCII_SHARED",
-        "Intimate images shared without consent",
-        "Intimate images shared without consent, including morphed or AI-generated images.",
+        N_("Intimate images shared without consent"),
+        N_("Intimate images shared without consent, including morphed or AI-generated images."),
     ),
     TaxonomyCode(
         "SEXTORTION_BLACKMAIL",
-        "Sextortion or blackmail",
-        "A threat to share material unless money, sex or control is given.",
+        N_("Sextortion or blackmail"),
+        N_("A threat to share material unless money, sex or control is given."),
     ),
     TaxonomyCode(
         "DOXING_PRIVATE_INFO",
-        "Doxing or private information published",
-        "Private information or photos published without consent.",
+        N_("Doxing or private information published"),
+        N_("Private information or photos published without consent."),
     ),
     TaxonomyCode(
         "CYBERSTALKING",
-        "Cyberstalking",
-        "Repeated unwanted contact.",
+        N_("Cyberstalking"),
+        N_("Repeated unwanted contact."),
     ),
     TaxonomyCode(
         "SEXUAL_HARASSMENT_MSG",
-        "Sexual harassment by message",
-        "Unsolicited sexual messages or images.",
+        N_("Sexual harassment by message"),
+        N_("Unsolicited sexual messages or images."),
     ),
     TaxonomyCode(
         "THREATS",
-        "Threats",
-        "Threats of violence, rape or death.",
+        N_("Threats"),
+        N_("Threats of violence, rape or death."),
     ),
     TaxonomyCode(
         "DEFAMATION_SMEAR",
-        "Defamation or smear campaign",
-        "False, damaging content about a person, or a smear campaign.",
+        N_("Defamation or smear campaign"),
+        N_("False, damaging content about a person, or a smear campaign."),
     ),
     TaxonomyCode(
         "HATE_IDENTITY",
-        "Identity-based hate",
-        "Attacks on gender, sexuality, religion or ethnicity.",
+        N_("Identity-based hate"),
+        N_("Attacks on gender, sexuality, religion or ethnicity."),
     ),
     TaxonomyCode(
         "CHILD_SEXUAL_ABUSE",
-        "Child sexual abuse",
-        "Sexual content of, or sexual contact with, a minor.",
+        N_("Child sexual abuse"),
+        N_("Sexual content of, or sexual contact with, a minor."),
     ),
     TaxonomyCode(
         "FRAUD_SCAM",
-        "Fraud or scam",
-        "Fraud, e-wallet scams or spoofing.",
+        N_("Fraud or scam"),
+        N_("Fraud, e-wallet scams or spoofing."),
     ),
     TaxonomyCode(
         "COORDINATED_CAMPAIGN",
-        "Coordinated campaign",
-        "Mob harassment or gendered disinformation.",
+        N_("Coordinated campaign"),
+        N_("Mob harassment or gendered disinformation."),
     ),
     TaxonomyCode(
         "OFFLINE_GBV",
-        "Offline gender-based violence",
-        "Domestic or physical violence.",
+        N_("Offline gender-based violence"),
+        N_("Domestic or physical violence."),
     ),
     TaxonomyCode(
         "INFO_REQUEST",
-        "Information request",
-        "The caller wants advice or information only.",
+        N_("Information request"),
+        N_("The caller wants advice or information only."),
     ),
 )
 
@@ -192,6 +193,20 @@ class Taxonomy:
             return self._by_code[code]
         except KeyError:
             raise UnknownCategory(code, self._by_code) from None
+
+    def title_of(self, code: str, translate: Callable[[str], str] = str) -> str:
+        """What a person reads for ``code``: its title, through ``translate`` (a ``gettext``).
+
+        A plugin's code with no translation in the catalog keeps its English title (gettext
+        falls back). A code no installed plugin defines any more (its plugin was removed
+        after cases were filed under it) has no title to show, so the code itself is shown.
+        """
+        entry = self._by_code.get(code)
+        return code if entry is None else translate(entry.title)
+
+    def titles_of(self, codes: Iterable[str], translate: Callable[[str], str] = str) -> list[str]:
+        """:meth:`title_of` for each of ``codes``, in their order."""
+        return [self.title_of(code, translate) for code in codes]
 
     def codes(self) -> tuple[str, ...]:
         """Return the code strings in order."""

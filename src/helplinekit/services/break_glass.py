@@ -19,6 +19,7 @@ from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import Case, CaseStatus, DomainError
 from helplinekit.domain.errors import NotFound
 from helplinekit.domain.references import CASE_REFERENCE_RE
+from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import (
@@ -76,17 +77,27 @@ def break_glass(
         raise AccessDenied(Action.BREAK_GLASS, actor, "only a staff member can break the glass")
     require_audited(ctx, actor, Action.BREAK_GLASS)
     if len(reason.strip()) < MIN_REASON_CHARS:
-        raise DomainError(
-            f"Write why you need this case (at least {MIN_REASON_CHARS} characters); the "
-            "reason is kept and reviewed by a supervisor."
+        raise DomainError.translatable(
+            N_(
+                "Write why you need this case (at least %(count)s characters); the reason is "
+                "kept and reviewed by a supervisor."
+            ),
+            count=MIN_REASON_CHARS,
         )
     if not 1 <= minutes <= MAX_MINUTES:
-        raise DomainError(f"Access lasts 1 to {MAX_MINUTES} minutes, not {minutes}.")
+        raise DomainError.translatable(
+            N_("Access lasts 1 to %(most)s minutes, not %(minutes)s."),
+            most=MAX_MINUTES,
+            minutes=minutes,
+        )
     now = ctx.clock()
     with ctx.database.uow() as uow:
         case = _find_case(uow, case_ref)
         if case.status == CaseStatus.ERASED:
-            raise DomainError(f"Case {case.reference} was erased: there is nothing left to open.")
+            raise DomainError.translatable(
+                N_("Case %(reference)s was erased: there is nothing left to open."),
+                reference=case.reference,
+            )
         expires_at = now + timedelta(minutes=minutes)
         grant_id = uow.grants.add(case.id, actor.staff.id, reason, now=now, expires_at=expires_at)
         audit(ctx, uow, actor, "case.break_glass", "case", case.id, minutes=minutes)
@@ -115,7 +126,7 @@ def review_break_glass(ctx: ServiceContext, actor: Actor, grant_id: uuid.UUID) -
     with ctx.database.uow() as uow:
         row = uow.grants.find(grant_id)
         if row is None:
-            raise NotFound("There is no such break-the-glass grant; reload the review page.")
+            raise NotFound(N_("There is no such break-the-glass grant; reload the review page."))
         if row.staff_id == actor.id:
             # Four eyes: whoever broke the glass cannot be the one who says it was fine.
             audit_refusal(ctx, uow, actor, "case", row.case_id, attempted="break_glass.review_own")
@@ -157,5 +168,7 @@ def _find_case(uow: UnitOfWork, case_ref: uuid.UUID | str) -> Case:
     elif CASE_REFERENCE_RE.match(case_ref.strip().upper()):
         case = uow.cases.get_by_reference(case_ref.strip().upper(), with_attributes=False)
     if case is None:
-        raise DomainError(f"There is no case {case_ref!r}; check the reference.")
+        raise DomainError.translatable(
+            N_("There is no case %(reference)s; check the reference."), reference=repr(case_ref)
+        )
     return case

@@ -32,6 +32,7 @@ from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import Case, NoteSection
 from helplinekit.domain.errors import NotFound
 from helplinekit.domain.references import CASE_REFERENCE_RE
+from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import current_action
 from helplinekit.services.audit_trail import audit, audit_now, audit_refusal
@@ -68,7 +69,7 @@ def load_case(uow: UnitOfWork, case_ref: CaseRef, *, lock: bool = False) -> Case
         try:
             return uow.cases.get(case_ref, for_update=lock, with_attributes=False)
         except LookupError:
-            raise NotFound("There is no such case; it may have been erased.") from None
+            raise NotFound(N_("There is no such case; it may have been erased.")) from None
     reference = case_ref.strip().upper()
     # Text that cannot be a reference is not looked up (PostgreSQL refuses a NUL byte).
     case = (
@@ -77,7 +78,10 @@ def load_case(uow: UnitOfWork, case_ref: CaseRef, *, lock: bool = False) -> Case
         else None
     )
     if case is None:
-        raise NotFound(f"There is no case {case_ref!r}; check the reference (e.g. HL-2026-000123).")
+        raise NotFound.translatable(
+            N_("There is no case %(reference)s; check the reference (e.g. HL-2026-000123)."),
+            reference=repr(case_ref),
+        )
     return uow.cases.get(case.id, for_update=True, with_attributes=False) if lock else case
 
 

@@ -32,6 +32,7 @@ from helplinekit.domain import (
     TaskKind,
 )
 from helplinekit.domain.states import DeliveryState
+from helplinekit.i18n import N_
 from helplinekit.security.policy import INTAKE_STATUSES, AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_refusal
@@ -141,8 +142,9 @@ def assign(
             _require_ordinary_self_assignment(ctx, change.uow, actor, change.case, specialism)
         specialist = change.uow.staff.get(specialist_id)
         if not specialist.active:
-            raise DomainError(
-                f"{specialist.display_name} has a disabled account; an admin enables it first."
+            raise DomainError.translatable(
+                N_("%(name)s has a disabled account; an admin enables it first."),
+                name=specialist.display_name,
             )
         if specialism is not None and specialism not in specialist.specialisms:
             raise DomainError(
@@ -171,7 +173,7 @@ def change_status(ctx: ServiceContext, actor: Actor, case_ref: CaseRef, to: Case
     if to is CaseStatus.CLOSED:
         return close_case(ctx, actor, case_ref)
     if to is CaseStatus.ERASED:
-        raise DomainError("Only the erasure service can erase a case.")
+        raise DomainError(N_("Only the erasure service can erase a case."))
     with case_change(ctx, actor, case_ref) as change:
         before = change.case
         change.after = after = before.transition(to, at=ctx.clock())
@@ -217,15 +219,18 @@ def queue_reply(ctx: ServiceContext, actor: Actor, case_ref: CaseRef, body: str)
     safe is checked again when it is sent.
     """
     if not body.strip():
-        raise DomainError("A reply cannot be empty.")
+        raise DomainError(N_("A reply cannot be empty."))
     now = ctx.clock()
     with case_change(ctx, actor, case_ref, lock=False) as change:
         uow, case = change.uow, change.case
         contacts = [c for c in uow.contacts.for_case(case.id) if c.channel in ctx.channels]
         if not contacts:
-            raise DomainError(
-                f"Case {case.reference} has no conversation on a channel that can send a "
-                "reply; call the survivor back on a contact method they marked safe."
+            raise DomainError.translatable(
+                N_(
+                    "Case %(reference)s has no conversation on a channel that can send a "
+                    "reply; call the survivor back on a contact method they marked safe."
+                ),
+                reference=case.reference,
             )
         contact = contacts[-1]
         message = Message(

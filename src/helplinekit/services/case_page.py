@@ -30,7 +30,7 @@ from helplinekit.services.case_access import CaseRef, load_case, readable_sectio
 from helplinekit.services.case_reading import TimelineEntry
 from helplinekit.services.contacts import safe_contacts_shown
 from helplinekit.services.context import ServiceContext
-from helplinekit.services.legal import LegalOptions, build_options
+from helplinekit.services.legal import LegalOptions, build_options, draft_wording
 from helplinekit.services.matching import visible_cases_of_caller
 
 __all__ = ["CasePage", "open_case_page"]
@@ -153,7 +153,9 @@ def open_case_page(ctx: ServiceContext, actor: Actor, case_ref: CaseRef) -> Case
     key = ctx.config.jurisdiction
     if Action.CASE_LEGAL_OPTIONS in allowed and key in ctx.registries.jurisdictions:
         jurisdiction = ctx.registries.jurisdictions.get(key)
-        parts["legal"] = build_options(case, jurisdiction, caller, case.language)
+        parts["legal"] = build_options(
+            case, jurisdiction, caller, case.language, draft_wording(ctx)
+        )
     next_statuses = tuple(
         status
         for status in CaseStatus

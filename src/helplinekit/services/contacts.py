@@ -31,6 +31,7 @@ from helplinekit.domain import (
     Task,
     TaskKind,
 )
+from helplinekit.i18n import N_
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import F, service_action
 from helplinekit.services.audit_trail import audit, require_audited
@@ -295,11 +296,13 @@ def confirm_safe_contact(
         method = shown.get(wanted) or shown.get(str(_parse_or_none(parse_urn, wanted)))
         if method is None:
             raise DomainError(
-                "That contact method is not one of this case's safe contact methods; "
-                "reload the case page and choose one listed there."
+                N_(
+                    "That contact method is not one of this case's safe contact methods; "
+                    "reload the case page and choose one listed there."
+                )
             )
         if method.confirmed:
-            raise DomainError("That contact method is already confirmed with the survivor.")
+            raise DomainError(N_("That contact method is already confirmed with the survivor."))
         caller = attrs.evolve(
             caller,
             safe_contact_methods=[

@@ -141,7 +141,7 @@ def describe_user_agent(user_agent: str) -> str:
 def list_devices(ctx: ServiceContext, actor: Actor) -> list[KnownDevice]:
     """The signed-in staff member's own known devices, most recently used first."""
     if actor.id is None:
-        raise DomainError("Only a staff member has known devices.")
+        raise DomainError(N_("Only a staff member has known devices."))
     with ctx.database.uow(read_only=True) as uow:
         return uow.staff.devices(actor.id)
 
@@ -153,7 +153,7 @@ def revoke_device(ctx: ServiceContext, actor: Actor, device_id: uuid.UUID) -> No
     :raises NoSuchDevice: it is not one of theirs (or was forgotten already).
     """
     if actor.id is None:
-        raise DomainError("Only a staff member has known devices.")
+        raise DomainError(N_("Only a staff member has known devices."))
     with ctx.database.uow() as uow:
         if not uow.staff.forget_device(actor.id, device_id):
             raise NoSuchDevice(

@@ -12,6 +12,7 @@ from datetime import datetime
 from helplinekit.db.repos.staff import Credentials
 from helplinekit.db.uow import UnitOfWork
 from helplinekit.domain import DomainError
+from helplinekit.i18n import N_
 from helplinekit.security import passwords
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit
@@ -72,12 +73,12 @@ def first_sign_in_secret(ctx: ServiceContext, actor: Actor) -> tuple[str, str]:
     """The key issued at this staff member's first sign-in, and its URI, to show again
     after a mistyped code (only while it waits to be confirmed)."""
     if actor.staff is None:
-        raise DomainError("Only a staff member signs in.")
+        raise DomainError(N_("Only a staff member signs in."))
     with ctx.database.uow(read_only=True) as uow:
         account = uow.staff.credentials_by_email(actor.staff.email)
         secret = uow.staff.totp_secret(actor.staff.id)
     if account is None or secret is None or account.totp_enrolled:
-        raise DomainError("This sign-in has no authenticator waiting; sign in again.")
+        raise DomainError(N_("This sign-in has no authenticator waiting; sign in again."))
     return secret, passwords.totp_uri(secret, actor.staff.email, ctx.config.helpline.name)
 
 
@@ -87,13 +88,13 @@ def confirm_first_sign_in(ctx: ServiceContext, actor: Actor, code: str) -> None:
     :raises EnrolmentCodeRejected: the code is not valid for the new secret now.
     """
     if actor.staff is None:
-        raise DomainError("Only a staff member signs in.")
+        raise DomainError(N_("Only a staff member signs in."))
     now = ctx.clock()
     with ctx.database.uow() as uow:
         account = uow.staff.credentials_by_email(actor.staff.email, for_update=True)
         secret = uow.staff.totp_secret(actor.staff.id)
         if account is None or secret is None or account.totp_enrolled or not account.active:
-            raise DomainError("This sign-in has no authenticator waiting; sign in again.")
+            raise DomainError(N_("This sign-in has no authenticator waiting; sign in again."))
         step = passwords.match_totp(secret, code.strip(), now, after_step=None)
         if step is None:
             raise EnrolmentCodeRejected(

@@ -10,9 +10,15 @@ disclaimer and the review date always come with the options.
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
 
 from helplinekit.contracts.jurisdiction import (
     Authority,
@@ -24,19 +30,44 @@ from helplinekit.contracts.jurisdiction import (
     RemovalRoute,
     TimeLimit,
 )
-from helplinekit.domain import Caller, Case, DomainError, Gender
+from helplinekit.domain import DEFAULT_TAXONOMY, Caller, Case, DomainError, Gender, Taxonomy
+from helplinekit.i18n import N_
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
 from helplinekit.services.case_access import CaseRef, case_reading
 from helplinekit.services.context import ServiceContext
 
-__all__ = ["ApplicableProvision", "LegalOptions", "evaluate", "legal_options"]
+__all__ = [
+    "ApplicableProvision",
+    "DraftWording",
+    "LegalOptions",
+    "build_options",
+    "draft_wording",
+    "evaluate",
+    "legal_options",
+]
 
+# The conditions are data, marked for translation: a face shows them in its reader's
+# language (the console's ``translated`` filter), and they stay English here.
 _ATTRIBUTE_LABELS = {
-    "victim_is_minor": ("the victim is under 18", "the victim is not a minor"),
-    "ai_generated_content": ("the material is AI-generated or morphed", "the material is genuine"),
+    "victim_is_minor": (N_("the victim is under 18"), N_("the victim is not a minor")),
+    "ai_generated_content": (
+        N_("the material is AI-generated or morphed"),
+        N_("the material is genuine"),
+    ),
 }
+VICTIM_IS_A_WOMAN = N_("the victim is a woman")
+#: Filled in for ``{provisions}`` when nothing surely applies, in the draft's language.
+PROVISIONS_FOR_THE_LAWYER = N_("(to be completed by the lawyer)")
+
+#: The translations for a language tag (a language pack's ``translations``).
+TranslationsFor = Callable[[str], gettext.NullTranslations]
+
+
+def english(tag: str) -> gettext.NullTranslations:
+    """No translation: the source text, for a caller with no language packs at hand."""
+    return gettext.NullTranslations()
 
 
 @frozen
@@ -113,7 +144,7 @@ def _gender_condition(provision: Provision, caller: Caller | None) -> tuple[bool
         return False, None
     gender = caller.gender if caller is not None else None
     if gender is None or gender is Gender.UNDISCLOSED:
-        return False, "the victim is a woman"
+        return False, VICTIM_IS_A_WOMAN
     return gender is not Gender.WOMAN, None
 
 
@@ -176,7 +207,11 @@ def evaluate(
 
 
 def _complaint(
-    jurisdiction: Jurisdiction, case: Case, applicable: list[ApplicableProvision], language: str
+    jurisdiction: Jurisdiction,
+    case: Case,
+    applicable: list[ApplicableProvision],
+    language: str,
+    wording: DraftWording,
 ) -> tuple[str | None, str | None]:
     templates: dict[str, ComplaintTemplate] = {
         t.language: t for t in jurisdiction.complaint_templates
@@ -184,22 +219,64 @@ def _complaint(
     template = templates.get(language) or templates.get("en")
     if template is None:
         return None, None
+    # What helplinekit fills in reads in the language the draft is written in (the case's,
+    # when the plugin has a template for it); the citations stay as the law writes them.
+    translate = wording.translations_for(template.language).gettext
     values = {
         "reference": case.reference,
-        "date": date.today().isoformat(),
-        "categories": ", ".join(case.categories),
+        "date": _long_date(wording.today or date.today(), template.language),
+        "categories": _listed(
+            wording.taxonomy.titles_of(case.categories, translate), template.language
+        ),
         # Only what surely applies and is not contested: a draft to an authority must not
         # present a contested provision as settled; the lawyer adds it if they rely on it.
         "provisions": "; ".join(
             p.provision.citation for p in applicable if p.certain and not p.contested
         )
-        or "(to be completed by the lawyer)",
+        or translate(PROVISIONS_FOR_THE_LAWYER),
         "authority": next(
             (a.name for a in jurisdiction.authorities if a.key == template.authority),
             template.authority,
         ),
     }
     return template.text.format_map(_Blank(values)), template.language
+
+
+def _locale(language: str) -> Locale | None:
+    """CLDR's locale for ``language``; None for a tag CLDR does not know (a made-up one)."""
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _long_date(day: date, language: str) -> str:
+    """``December 4, 2026`` or ``4 دسمبر، 2026``: the date as a letter in ``language`` writes it
+    (ISO 8601, which every reader can read, for a tag CLDR does not know)."""
+    locale = _locale(language)
+    return day.isoformat() if locale is None else format_date(day, "long", locale=locale)
+
+
+def _listed(items: list[str], language: str) -> str:
+    """``A, B, and C`` or ``A، B، اور C``: a list as ``language`` writes one."""
+    locale = _locale(language)
+    return ", ".join(items) if locale is None else format_list(items, locale=locale)
+
+
+@frozen
+class DraftWording:
+    """What a complaint draft is worded with, besides the case and the law.
+
+    Attributes:
+        taxonomy: the deployment's taxonomy, for the categories' titles.
+        translations_for: the catalog of a language tag, for those titles and the draft's
+            other filled-in words.
+        today: the draft's date; today's when None.
+    """
+
+    taxonomy: Taxonomy = field(factory=lambda: Taxonomy(DEFAULT_TAXONOMY))
+    translations_for: TranslationsFor = english
+    today: date | None = None
 
 
 class _Blank(dict[str, str]):
@@ -210,8 +287,15 @@ class _Blank(dict[str, str]):
 
 
 def build_options(
-    case: Case, jurisdiction: Jurisdiction, caller: Caller | None, language: str | None
+    case: Case,
+    jurisdiction: Jurisdiction,
+    caller: Caller | None,
+    language: str | None,
+    wording: DraftWording | None = None,
 ) -> LegalOptions:
+    """The legal options for ``case``, with its complaint draft in ``language`` if the
+    jurisdiction has a template in it (else in English); ``wording`` gives the draft its
+    category titles and words in that language (English titles without it)."""
     applicable, no_specific, unmapped = evaluate(case, jurisdiction, caller)
     codes = set(case.categories)
     routes = sorted(
@@ -220,7 +304,9 @@ def build_options(
     )
     routes = [r for r in routes if not r.applies_to or r.applies_to & codes]
     limits = [t for t in jurisdiction.time_limits if not t.applies_to or t.applies_to & codes]
-    draft, draft_language = _complaint(jurisdiction, case, applicable, language or "en")
+    draft, draft_language = _complaint(
+        jurisdiction, case, applicable, language or "en", wording or DraftWording()
+    )
     return LegalOptions(
         case_reference=case.reference,
         jurisdiction=jurisdiction,
@@ -245,7 +331,26 @@ def legal_options(ctx: ServiceContext, actor: Actor, case_ref: CaseRef) -> Legal
         caller = reading.uow.callers.get(case.caller_id)
     key = ctx.config.jurisdiction
     if key not in ctx.registries.jurisdictions:
-        raise DomainError(f"The jurisdiction {key!r} is not installed.")
-    options = build_options(case, ctx.registries.jurisdictions.get(key), caller, case.language)
+        raise DomainError.translatable(
+            N_("The jurisdiction %(key)s is not installed."), key=repr(key)
+        )
+    options = build_options(
+        case, ctx.registries.jurisdictions.get(key), caller, case.language, draft_wording(ctx)
+    )
     audit_now(ctx, actor, "case.legal_options", "case", case.id, provisions=len(options.provisions))
     return options
+
+
+def draft_wording(ctx: ServiceContext) -> DraftWording:
+    """The deployment's taxonomy and language packs, for wording a complaint draft."""
+    languages = ctx.registries.languages
+
+    def translations_for(tag: str) -> gettext.NullTranslations:
+        return languages.get(tag).translations if tag in languages else english(tag)
+
+    return DraftWording(
+        taxonomy=ctx.registries.build_taxonomy(),
+        translations_for=translations_for,
+        # The day where the helpline is: a letter dated by UTC could read as yesterday.
+        today=ctx.clock().astimezone(ZoneInfo(ctx.config.helpline.timezone)).date(),
+    )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import attrs
 
 from helplinekit.domain import CaseStatus, DomainError, NoteSection, Referral, ReferralStatus
+from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_refusal
@@ -47,7 +48,11 @@ def propose_referral(
     """
     if partner_key not in ctx.registries.partners:
         known = ", ".join(sorted(ctx.registries.partners.names())) or "none"
-        raise DomainError(f"There is no referral partner {partner_key!r} (known: {known}).")
+        raise DomainError.translatable(
+            N_("There is no referral partner %(partner)s (known: %(known)s)."),
+            partner=repr(partner_key),
+            known=known,
+        )
     sections = frozenset(shared_sections)
     now = ctx.clock()
     with case_change(ctx, actor, case_ref) as change:

@@ -20,6 +20,7 @@ from datetime import timedelta
 from attrs import frozen
 
 from helplinekit.domain import DomainError
+from helplinekit.i18n import N_
 from helplinekit.security.policy import Actor
 from helplinekit.services.audit_trail import audit, audit_now
 from helplinekit.services.context import ServiceContext
@@ -126,11 +127,13 @@ def end_session(ctx: ServiceContext, session: StaffSession) -> None:
 def set_ui_language(ctx: ServiceContext, actor: Actor, tag: str | None) -> None:
     """The language the console is shown in for this staff member (None: the helpline's)."""
     if actor.id is None:
-        raise DomainError("Only a staff member has a console language.")
+        raise DomainError(N_("Only a staff member has a console language."))
     enabled = ctx.config.languages.enabled
     if tag is not None and tag not in enabled:
-        raise DomainError(
-            f"The console is not available in {tag!r}; choose one of {', '.join(enabled)}."
+        raise DomainError.translatable(
+            N_("The console is not available in %(language)s; choose one of %(choices)s."),
+            language=repr(tag),
+            choices=", ".join(enabled),
         )
     with ctx.database.uow() as uow:
         uow.staff.set_ui_language(actor.id, tag)

@@ -8,7 +8,7 @@ database.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -48,7 +48,26 @@ _BAD_SAFE_CONTACT = N_(
 
 
 class BadInput(DomainError):
-    """A form field holds a value the console cannot use; the message names it."""
+    """A form field holds a value the console cannot use; the message names it.
+
+    Attributes:
+        template: the English message, marked for translation (``N_``), with ``%(name)s``
+            placeholders; the problem page translates it, then fills in :attr:`params`
+            (:func:`helplinekit.web.text.explain`).
+        params: the values for :attr:`template`, as text.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params: Mapping[str, str] = {name: str(value) for name, value in params.items()}
+        super().__init__(template % self.params)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_bad_input, (self.template, dict(self.params)))
+
+
+def _bad_input(template: str, params: dict[str, str]) -> BadInput:
+    return BadInput(template, **params)
 
 
 def choice(form: FormData, name: str, kind: Callable[[str], Any], *, required: bool = True) -> Any:
@@ -56,7 +75,7 @@ def choice(form: FormData, name: str, kind: Callable[[str], Any], *, required: b
     value = form.one(name)
     if not value:
         if required:
-            raise BadInput(f"The field {name!r} is required.")
+            raise BadInput(N_("The field %(field)s is required."), field=repr(name))
         return None
     return one_of(kind, value, name)
 
@@ -66,16 +85,24 @@ def one_of(kind: Callable[[str], Any], value: str, name: str) -> Any:
     try:
         return kind(value)
     except ValueError:
-        raise BadInput(f"{value!r} is not a valid choice for {name!r}.") from None
+        raise BadInput(
+            N_("%(value)s is not a valid choice for %(field)s."),
+            value=repr(value),
+            field=repr(name),
+        ) from None
 
 
 def text(form: FormData, name: str, *, required: bool = True, limit: int = 20_000) -> str:
     """The field ``name``, stripped, at most ``limit`` characters."""
     value = form.one(name).strip()
     if required and not value:
-        raise BadInput(f"Please fill in {name!r}.")
+        raise BadInput(N_("Please fill in %(field)s."), field=repr(name))
     if len(value) > limit:
-        raise BadInput(f"{name!r} is longer than {limit} characters; shorten it.")
+        raise BadInput(
+            N_("%(field)s is longer than %(limit)s characters; shorten it."),
+            field=repr(name),
+            limit=limit,
+        )
     return value
 
 
@@ -89,7 +116,11 @@ def yes_no(form: FormData, name: str) -> bool | None:
     answers = {"yes": True, "no": False, "unknown": None}
     value = form.one(name) or "unknown"
     if value not in answers:
-        raise BadInput(f"{value!r} is not a valid choice for {name!r}; use yes, no or unknown.")
+        raise BadInput(
+            N_("%(value)s is not a valid choice for %(field)s; use yes, no or unknown."),
+            value=repr(value),
+            field=repr(name),
+        )
     return answers[value]
 
 
@@ -119,7 +150,9 @@ def parse_uuid(value: str, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise BadInput(f"{value!r} is not a {what} id.") from None
+        raise BadInput(
+            N_("%(value)s is not a %(what)s id."), value=repr(value), what=what
+        ) from None
 
 
 def phone_urn(number: str, country: str | None) -> URN:
@@ -130,8 +163,11 @@ def phone_urn(number: str, country: str | None) -> URN:
         raise  # it names the character and the fix, in the staff member's language
     except (ValueError, DomainError):
         raise BadInput(
-            f"{number!r} is not a phone number we can use; write it with its country code, "
-            "e.g. +92 300 1234567."
+            N_(
+                "%(number)s is not a phone number we can use; write it with its country code, "
+                "e.g. +92 300 1234567."
+            ),
+            number=repr(number),
         ) from None
 
 

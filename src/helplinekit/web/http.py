@@ -92,8 +92,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 @functools.cache
 def jinja_environment(translations: gettext.NullTranslations) -> Environment:
     """The web templates, autoescaped, with ``_()`` translating through ``translations``, the
-    ``show_controls`` filter (:func:`helplinekit.web.text.show_controls`) and the label
-    dictionaries of :mod:`helplinekit.web.labels` as globals (``STATUS``, ``RISK``, …)."""
+    ``show_controls`` filter (:func:`helplinekit.web.text.show_controls`), the ``translated``
+    filter and the label dictionaries of :mod:`helplinekit.web.labels` as globals
+    (``STATUS``, ``RISK``, …).
+
+    ``translated`` is for text that is data (a category's title, a legal condition) rather
+    than written in the template: unlike ``_()``, which marks its result safe, it leaves the
+    text to be escaped like any other value."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -102,6 +107,7 @@ def jinja_environment(translations: gettext.NullTranslations) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     # Survivor and staff text goes through it, so a direction control shows, not acts.
     env.filters["show_controls"] = show_controls
+    env.filters["translated"] = translations.gettext
     env.globals.update(TEMPLATE_LABELS)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env

@@ -9,7 +9,8 @@ honeypot field, both checked by ``channel.verify``. Nothing is stored from a req
 fails a check (every bad input gets a 4xx page, never a 5xx), and the answer to a submission
 is the same whether or not its sender is already known: the form always opens a new contact.
 The survivor's case code is stored in the same transaction as their message. The form and
-the "sent" page show the configured jurisdiction's emergency numbers ([C] and [S] only).
+the "sent" page show the configured jurisdiction's emergency numbers ([C] and [S] only), each
+service named in the reader's language.
 
 The endpoints are plain functions, so hashing and the database run in the thread pool;
 only the body is read on the event loop, by :func:`posted_body`.
@@ -17,6 +18,7 @@ only the body is read on the event loop, by :func:`posted_body`.
 
 from __future__ import annotations
 
+import gettext
 import math
 import secrets
 from typing import TYPE_CHECKING, Annotated
@@ -24,10 +26,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from helplinekit.contracts.channel import ChannelError, InboundRequest, VerificationFailed
 from helplinekit.domain.errors import Conflict
+from helplinekit.i18n import N_
 from helplinekit.services import survivor_access as access
 from helplinekit.services.password_rules import (
     MAX_PASSWORD_LENGTH,
@@ -71,30 +75,48 @@ async def posted_body(request: Request) -> bytes:
 PostedBody = Annotated[bytes, Depends(posted_body)]
 
 
-def emergency_numbers(site: Site) -> str:
-    """The jurisdiction's emergency numbers, ``15 (Police), 1122 (Rescue …)``; "" for none.
+#: One emergency number in the notice: who answers, then what to dial.
+# Translators: one emergency number on the public form, e.g. "Police: 15"; the number is kept
+# left to right inside the sentence.
+EMERGENCY_ENTRY = N_("%(service)s: %(number)s")
+# Translators: what separates two emergency numbers, e.g. "Police: 15; Rescue …: 1122".
+EMERGENCY_SEPARATOR = N_("; ")
+
+
+def emergency_numbers(site: Site, translations: gettext.NullTranslations) -> Markup:
+    """The jurisdiction's emergency numbers, ``Police: 15; Rescue …: 1122``, in the reader's
+    language; empty for none.
 
     Only numbers whose fact is [C] or [S] are shown: a wrong emergency number is worse than
-    none, so an uncertain one stays off the public pages.
+    none, so an uncertain one stays off the public pages. Each entry is isolated (``<bdi>``)
+    so it reads whole inside the sentence, and its number is isolated left to right, so a
+    right-to-left page reads the service and then the number, digits in order.
     """
     jurisdictions = site.ctx.registries.jurisdictions
     key = site.ctx.config.jurisdiction
     if key not in jurisdictions:
-        return ""
-    # Each entry is a bidi isolate (FSI … PDI): "15 (Police)" stays whole and in order
-    # inside a right-to-left sentence.
-    return ", ".join(
-        f"\u2068{entry.number} ({entry.service})\u2069"
+        return Markup("")
+    entry_text = escape(translations.gettext(EMERGENCY_ENTRY))
+    entries = [
+        Markup("<bdi>{}</bdi>").format(
+            entry_text
+            % {
+                "service": translations.gettext(entry.service),
+                "number": Markup('<bdi dir="ltr">{}</bdi>').format(entry.number),
+            }
+        )
         for entry in jurisdictions.get(key).emergency_numbers
         if entry.shown_publicly
-    )
+    ]
+    return escape(translations.gettext(EMERGENCY_SEPARATOR)).join(entries)
 
 
-def _emergency(site: Site, language: LanguagePack) -> str | None:
-    numbers = emergency_numbers(site)
+def _emergency(site: Site, language: LanguagePack) -> Markup | None:
+    numbers = emergency_numbers(site, language.translations)
     if not numbers:
         return None
-    return language.message("notice.emergency", emergency_numbers=numbers)
+    # The survivor message is text; escaped, it carries the numbers' markup unescaped.
+    return escape(language.messages["notice.emergency"]).format(emergency_numbers=numbers)
 
 
 def _form_page(

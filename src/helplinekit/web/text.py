@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from markupsafe import Markup, escape
 
-from helplinekit.domain import describe_character, is_hidden_control
+from helplinekit.domain import (
+    CaseStatus,
+    InvalidTransition,
+    ReferralStatus,
+    describe_character,
+    is_hidden_control,
+)
+from helplinekit.i18n import N_
+from helplinekit.web.labels import REFERRAL_LABELS, STATUS_LABELS
 
 __all__ = ["explain", "show_controls"]
 
@@ -59,13 +67,56 @@ def show_controls(value: object) -> Markup:
     return Markup("").join(parts)
 
 
+# Translators: a status change the lifecycle refuses; each %(…)s is a status's name, e.g.
+# "This case cannot move from “New” to “Resolved”; from “New” it can move to: Triaged, Closed."
+_CANNOT_MOVE = {
+    "case": N_(
+        "This case cannot move from “%(current)s” to “%(requested)s”; from “%(current)s” it "
+        "can move to: %(allowed)s."
+    ),
+    "referral": N_(
+        "This referral cannot move from “%(current)s” to “%(requested)s”; from "
+        "“%(current)s” it can move to: %(allowed)s."
+    ),
+}
+# Translators: where a case or referral in a final status can move: nowhere.
+_NOWHERE = N_("nowhere, it is final")
+
+
+def _status_name(entity: str, value: str, translate: Callable[[str], str]) -> str:
+    """A status by its label (``In progress``), not its stored value (``in_progress``)."""
+    try:
+        if entity == "case":
+            return translate(STATUS_LABELS[CaseStatus(value)])
+        return translate(REFERRAL_LABELS[ReferralStatus(value)])
+    except (ValueError, KeyError):
+        return value
+
+
+def _explain_transition(error: InvalidTransition, translations: gettext.NullTranslations) -> str:
+    translate = translations.gettext
+    template = _CANNOT_MOVE.get(error.entity)
+    if template is None:  # not a lifecycle the console shows: its own (English) message
+        return translate(str(error))
+    allowed = [_status_name(error.entity, value, translate) for value in error.allowed]
+    message = translate(template) % {
+        "current": _status_name(error.entity, error.current, translate),
+        "requested": _status_name(error.entity, error.requested, translate),
+        "allowed": ", ".join(allowed) if allowed else translate(_NOWHERE),
+    }
+    return f"{message} {translate(error.reason)}" if error.reason else message
+
+
 def explain(error: Exception, translations: gettext.NullTranslations) -> str:
     """The message of a domain error in the reader's language.
 
     Errors that carry a ``template`` marked for translation and its ``params`` (such as
-    :class:`~helplinekit.domain.UnsafeCharacter`) are translated, then filled in; any other
-    error's text is looked up as it is (a fixed message, or English when not translated).
+    :class:`~helplinekit.domain.UnsafeCharacter`) are translated, then filled in; a refused
+    status change names the statuses by their labels; any other error's text is looked up
+    as it is (a fixed message, or English when not translated).
     """
+    if isinstance(error, InvalidTransition):
+        return _explain_transition(error, translations)
     template = getattr(error, "template", None)
     params = getattr(error, "params", None)
     if isinstance(template, str) and isinstance(params, Mapping):

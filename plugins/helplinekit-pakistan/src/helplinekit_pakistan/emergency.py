@@ -2,12 +2,15 @@
 
 A wrong emergency number is worse than none: helplinekit shows a number only while its fact
 is [C] or [S], and ``service`` says where a number works when it does not work everywhere.
-:mod:`helplinekit_pakistan.sources` says what was checked against what.
+:mod:`helplinekit_pakistan.sources` says what was checked against what. The service names are
+marked for translation: the form shows them in the survivor's language where the language
+pack's catalog translates them (the Urdu pack does), in English otherwise.
 """
 
 from __future__ import annotations
 
 from helplinekit.contracts import Confidence, EmergencyNumber, Fact
+from helplinekit.i18n import N_
 
 from helplinekit_pakistan import sources
 
@@ -16,7 +19,7 @@ __all__ = ["EMERGENCY_NUMBERS"]
 EMERGENCY_NUMBERS: tuple[EmergencyNumber, ...] = (
     EmergencyNumber(
         number="15",
-        service="Police",
+        service=N_("Police"),
         fact=Fact(
             source_url=sources.ISLAMABAD_POLICE_15_URL,
             confidence=Confidence.secondary,
@@ -26,8 +29,8 @@ EMERGENCY_NUMBERS: tuple[EmergencyNumber, ...] = (
     ),
     EmergencyNumber(
         number="1122",
-        service=(
-            "Rescue: ambulance, fire and rescue, in Punjab, Khyber Pakhtunkhwa and parts of "
+        service=N_(
+            "Rescue (ambulance, fire and rescue) in Punjab, Khyber Pakhtunkhwa and parts of "
             "other provinces"
         ),
         fact=Fact(

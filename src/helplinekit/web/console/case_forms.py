@@ -24,6 +24,7 @@ from helplinekit.domain import (
     Specialism,
     TaskKind,
 )
+from helplinekit.i18n import N_
 from helplinekit.services import casework
 from helplinekit.web import forms
 from helplinekit.web.console.deps import CheckedForm, Staff, back_to_the_case
@@ -47,7 +48,7 @@ def case_call(
 ) -> Response:
     kind = forms.choice(form, "kind", ContactKind)
     if kind not in (ContactKind.CALL, ContactKind.WALK_IN):
-        raise BadInput("Log a phone call or a walk-in here.")
+        raise BadInput(N_("Log a phone call or a walk-in here."))
     casework.record_contact(
         site.ctx,
         session.actor,

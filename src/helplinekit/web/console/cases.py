@@ -52,13 +52,16 @@ def new_case_form(request: Request, site: SiteDep, session: Staff) -> Response:
 def new_case(request: Request, site: SiteDep, session: Staff, form: CheckedForm) -> Response:
     kind = forms.choice(form, "kind", ContactKind)
     if kind not in (ContactKind.CALL, ContactKind.WALK_IN):
-        raise BadInput("Log a phone call or a walk-in here.")
+        raise BadInput(N_("Log a phone call or a walk-in here."))
     summary = forms.text(form, "summary")
     number = form.one("phone").strip()
     contact_point = forms.phone_urn(number, site.country) if number else None
     case_language = form.one("language") or site.default_language
     if case_language not in site.enabled_languages:
-        raise BadInput(f"{case_language!r} is not one of this helpline's languages.")
+        raise BadInput(
+            N_("%(language)s is not one of this helpline's languages."),
+            language=repr(case_language),
+        )
     case = casework.open_case_from_contact(
         site.ctx,
         session.actor,

@@ -173,6 +173,14 @@ def _when(site: Site, value: datetime | None, tag: str) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(text)
 
 
+def _language_name(site: Site, tag: str | None) -> str:
+    """A case's language by its own name (``اردو``); the tag when no plugin knows it now."""
+    languages = site.ctx.registries.languages
+    if not tag:
+        return "—"
+    return languages.get(tag).native_name if tag in languages else tag
+
+
 def staff_page(
     request: Request,
     template: str,
@@ -189,6 +197,7 @@ def staff_page(
     policy = site.ctx.policy
     if session is not None:
         values["csrf"] = csrf_for(site, "session|" + session.token_hash)
+    taxonomy = site.ctx.registries.build_taxonomy()
     return render(
         request,
         f"console/{template}",
@@ -197,6 +206,9 @@ def staff_page(
         me=actor.staff if actor else None,
         roles=actor.roles if actor else frozenset(),
         when=lambda value: _when(site, value, language.tag),
+        # A category as a person reads it: its title in the page's language, never the code.
+        category=lambda code: taxonomy.title_of(code, language.translations.gettext),
+        language_name=lambda tag: _language_name(site, tag),
         may_review=actor is not None and policy.allows(actor, Action.BREAK_GLASS_REVIEW),
         may_open=actor is not None and policy.allows(actor, Action.CASE_OPEN),
         may_list=actor is not None and not policy.scope(actor, Action.CASE_LIST).is_empty,

@@ -44,7 +44,7 @@ def queue(request: Request, site: SiteDep, session: Staff) -> Response:
     view = params.get("view", "mine")
     try:
         if view not in ("mine", "team"):
-            raise BadInput(f"{view!r} is not a queue; use 'mine' or 'team'.")
+            raise BadInput(N_("%(view)s is not a queue; use 'mine' or 'team'."), view=repr(view))
         # Without a status chosen, a queue holds the cases still open: work to do.
         statuses = frozenset(CaseStatus(s) for s in params.getlist("status") if s) or (
             OPEN_STATUSES
@@ -53,7 +53,10 @@ def queue(request: Request, site: SiteDep, session: Staff) -> Response:
         specialism = Specialism(params["specialism"]) if params.get("specialism") else None
         language_filter = params.get("language") or None
         if language_filter is not None and language_filter not in site.enabled_languages:
-            raise BadInput(f"{language_filter!r} is not one of this helpline's languages.")
+            raise BadInput(
+                N_("%(language)s is not one of this helpline's languages."),
+                language=repr(language_filter),
+            )
         page_number = int(params.get("page", "1"))
         if not 1 <= page_number <= 100_000:
             raise ValueError
