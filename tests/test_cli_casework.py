@@ -97,7 +97,8 @@ def test_simulate_then_list_and_show_as_staff(cli) -> None:
     cli.add_staff("sup@h.org", "--role", "supervisor")
     cli.add_staff("counsellor@h.org", "--role", "counsellor", "--specialism", "counselling")
     out = cli("simulate", "--from", "tel:+923001234567", "He is blackmailing me with my photos")
-    assert "Opened case HL-" in out and "risk medium" in out
+    assert "Opened case HL-" in out and "Medium risk" in out
+    assert "Categories suggested: Sextortion or blackmail" in out  # titles, not codes
     reference = out.split("Opened case ")[1].split(":")[0]
 
     # The supervisor sees the case and its assignments, not its messages.

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from helplinekit.registry import Registries
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -124,7 +128,28 @@ def init(
         target = generate_deployment(request, directory, pm=pm, registries=registries, force=force)
     except InitError as error:
         raise click.ClickException(str(error)) from None
+    _language_notes(registries, request.languages)
     _next_steps(target, request)
+
+
+def _language_notes(registries: Registries, tags: tuple[str, ...]) -> None:
+    """Say which chosen languages are shown in English for now, and which triage cannot read."""
+    from helplinekit.i18n.languages import Languages
+
+    languages = Languages(registries.languages)
+    for tag in tags:
+        pack = languages.pack(tag)
+        if not pack.translated:
+            click.echo(
+                f"{pack.english_name} ({tag}) has no translation yet: its pages are shown in "
+                f"English, marked as such. Translate it with `helplinekit translations init "
+                f"{tag}` in the new folder (docs: Your language)."
+            )
+        if not pack.triage_lexicons:
+            click.echo(
+                f"Triage has no {pack.english_name} words yet: messages in {pack.english_name} "
+                "go to a person as 'needs triage'."
+            )
 
 
 def _choose_country(value: str | None, *, no_input: bool) -> str:

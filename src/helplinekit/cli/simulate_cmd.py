@@ -60,14 +60,24 @@ def simulate(
             )
         report = helpline.run_until_idle()
         case = helpline.view_case(helpline.system(), result.case_id)
+        taxonomy = helpline.context.registries.build_taxonomy()
+    from helplinekit.web import labels
+
+    # Words, not stored values: the console's labels and the categories' titles, in English.
     verb = "Opened" if result.opened_case else "Added to"
-    click.echo(
-        f"{verb} case {case.reference}: status {case.status.value}, risk {case.risk_level.value}."
-    )
+    status, risk = labels.STATUS_LABELS[case.status], labels.RISK_LABELS[case.risk_level]
+    click.echo(f"{verb} case {case.reference}: {status}, {risk}.")
+    if case.needs_manual_triage:
+        click.echo(
+            "Needs human triage: triage found nothing it could read in this message, so a "
+            "person must triage it; it is listed with the high-risk cases until then."
+        )
     if case.categories:
-        click.echo(f"Categories suggested: {', '.join(case.categories)}.")
+        titles = taxonomy.titles_of(case.categories)
+        click.echo(f"Categories suggested: {', '.join(titles)}.")
     if case.specialisms_needed:
-        click.echo(f"Needs: {', '.join(sorted(case.specialisms_needed))}.")
+        needs = [labels.SPECIALISM_LABELS[s] for s in sorted(case.specialisms_needed)]
+        click.echo(f"Needs: {', '.join(needs)}.")
     click.echo(f"Assigned staff: {len(case.assignments)}.")
     if report.errors:
         click.echo(

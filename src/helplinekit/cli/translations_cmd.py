@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from helplinekit.i18n.check import PackReport
 
 EXTRACT_HINT = "run `helplinekit translations extract`"
+#: Problems of one kind listed per language; a new catalog would otherwise list every string.
+PROBLEMS_SHOWN = 10
 
 
 @click.group()
@@ -198,8 +200,14 @@ def _show(report: PackReport, *, plugin: str, source: bool) -> None:
         )
     elif source:
         click.echo("    source language: the template's strings are written in it")
+    shown: dict[str, int] = {}
     for problem in report.problems:
-        click.echo(f"    {problem.kind}: {problem.text}")
+        shown[problem.kind] = shown.get(problem.kind, 0) + 1
+        if shown[problem.kind] <= PROBLEMS_SHOWN:
+            click.echo(f"    {problem.kind}: {problem.text}")
+    for kind, count in shown.items():
+        if count > PROBLEMS_SHOWN:
+            click.echo(f"    {kind}: … and {count - PROBLEMS_SHOWN} more like these")
     if not pack.reviewed:
         click.echo(
             "    not yet reviewed by a native speaker (reviewed=False): helplinekit shows "
