@@ -134,3 +134,26 @@ def test_a_message_in_an_unread_script_goes_to_a_person_even_with_english_words(
     case = helpline.view_case(supervisor, case_id)
     assert case.needs_manual_triage is True and case.status is CaseStatus.NEW
     assert "ACCOUNT_COMPROMISE" in case.categories  # what was read is still used
+
+
+def test_the_team_queue_page_lists_them_above_low_risk_with_a_badge(multilingual) -> None:
+    from tests.web.console_kit import add_staff_member, console_client, sign_in
+
+    intake = add_staff_member(multilingual, "intake", {Role.INTAKE})
+    references = {}
+    for token, text in (
+        ("low", "someone hacked my instagram password"),
+        ("sw", SWAHILI_THREAT),
+        ("ur", URDU_THREAT),
+        ("rom", ROMAN_URDU_THREAT),
+    ):
+        _, case_id = _triaged(multilingual, text, token)
+        references[token] = multilingual.view_case(multilingual.system(), case_id).reference
+    client = console_client(multilingual)
+    sign_in(client, intake)
+    page = client.get("/staff/queue?view=team").text
+    rows = page.split("<tbody")[1].split("</tbody>")[0].split("<tr")[1:]
+    order = [next(ref for ref in references.values() if ref in row) for row in rows]
+    assert order[-1] == references["low"]
+    swahili_row = next(row for row in rows if references["sw"] in row)
+    assert "needs triage" in swahili_row
