@@ -79,6 +79,7 @@ if TYPE_CHECKING:
         TaxonomyCode,
     )
     from helplinekit.domain.urns import KNOWN_URN_SCHEMES, URN, URN_SCHEME_RE, parse_urn
+    from helplinekit.domain.victim import VictimAgeBand, VictimRelation
 
 __all__ = [
     "CASE_REFERENCE_RE",
@@ -130,6 +131,8 @@ __all__ = [
     "UnknownCategory",
     "UnknownScheme",
     "UnsafeCharacter",
+    "VictimAgeBand",
+    "VictimRelation",
     "allowed_transitions",
     "character_kind",
     "check_contact_text",
@@ -181,6 +184,8 @@ _HOMES = {
     "ReferralPartner": "helplinekit.domain.referral",
     "ReferralStatus": "helplinekit.domain.lifecycle",
     "RiskLevel": "helplinekit.domain.case",
+    "VictimAgeBand": "helplinekit.domain.victim",
+    "VictimRelation": "helplinekit.domain.victim",
     "Role": "helplinekit.domain.people",
     "SECTION_FOR_SPECIALISM": "helplinekit.domain.people",
     "SafeContactMethod": "helplinekit.domain.people",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -35,7 +35,7 @@ from helplinekit.domain._validation import (
 )
 from helplinekit.domain.errors import CaseOnLegalHold, DomainError, InvalidValue
 from helplinekit.domain.lifecycle import CaseStatus, check_transition
-from helplinekit.domain.people import Consent, Specialism
+from helplinekit.domain.people import Consent, Gender, Specialism
 from helplinekit.domain.references import (
     CASE_REFERENCE_RE,
     REFERENCE_FORM,
@@ -43,6 +43,12 @@ from helplinekit.domain.references import (
     parse_case_reference,
 )
 from helplinekit.domain.taxonomy import TAXONOMY_CODE_RE, Taxonomy
+from helplinekit.domain.victim import (
+    LEGAL_AGE_THRESHOLDS,
+    VictimAgeBand,
+    VictimRelation,
+    age_is_under,
+)
 
 
 class RiskLevel(StrEnum):
@@ -106,6 +112,22 @@ __all__ = [
 _optional_bool = validators.optional(validators.instance_of(bool))
 
 
+def _optional_age(instance: object, attribute: Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120:
+        raise InvalidValue(f"The victim's age {value!r} is not an age; give whole years, 0 to 120.")
+
+
+def _age_in_band(age: int, band: VictimAgeBand) -> bool:
+    return all(
+        age_is_under(threshold, age=age, band=None, is_minor=None)
+        == age_is_under(threshold, age=None, band=band, is_minor=None)
+        for threshold in LEGAL_AGE_THRESHOLDS
+        if age_is_under(threshold, age=None, band=band, is_minor=None) is not None
+    )
+
+
 @frozen(kw_only=True)
 class CaseAttributes:
     """Facts about a case that are not categories. ``None`` means "not recorded".
@@ -120,6 +142,14 @@ class CaseAttributes:
         platforms: Platforms involved, e.g. ``("facebook", "whatsapp")``.
         first_contact_channel: Channel name of the first contact about the case.
         at_risk_identities: Identities that raise the risk (empty when none recorded).
+        victim: Who the victim is to the person who contacted the helpline (``self`` when
+            they are the same person).
+        victim_gender: The victim's gender, as a case fact for the legal options (never the
+            caller's statistics answer).
+        victim_age: The victim's age in years, when known.
+        victim_age_band: The victim's age band, when only that is known.
+        offender_gender: The offender's gender, when known.
+        incident_date: When the harm happened (or began), to choose the law then in force.
     """
 
     victim_is_minor: bool | None = field(default=None, repr=False, validator=_optional_bool)
@@ -144,6 +174,49 @@ class CaseAttributes:
         converter=as_frozenset,
         validator=frozenset_of(validators.instance_of(AtRiskIdentity)),
     )
+    victim: VictimRelation | None = field(
+        default=None,
+        repr=False,
+        validator=validators.optional(validators.instance_of(VictimRelation)),
+    )
+    victim_gender: Gender | None = field(
+        default=None, repr=False, validator=validators.optional(validators.instance_of(Gender))
+    )
+    victim_age: int | None = field(default=None, repr=False, validator=_optional_age)
+    victim_age_band: VictimAgeBand | None = field(
+        default=None,
+        repr=False,
+        validator=validators.optional(validators.instance_of(VictimAgeBand)),
+    )
+    offender_gender: Gender | None = field(
+        default=None, repr=False, validator=validators.optional(validators.instance_of(Gender))
+    )
+    incident_date: date | None = field(
+        default=None, repr=False, validator=validators.optional(validators.instance_of(date))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # The victim's age facts must not contradict each other: a legal option decided on
+        # "under 18" must not rest on a recorded age of 30.
+        age, band = self.victim_age, self.victim_age_band
+        if age is not None and band is not None and not _age_in_band(age, band):
+            raise InvalidValue(
+                f"The victim's age {age} is not in the age band recorded; correct one of "
+                "them, or leave the band empty when the age is known."
+            )
+        from_age = age_is_under(18, age=self.victim_age, band=self.victim_age_band, is_minor=None)
+        if self.victim_is_minor is not None and from_age not in (None, self.victim_is_minor):
+            raise InvalidValue(
+                "The victim's recorded age and 'the victim is a minor' disagree; correct one "
+                "of them."
+            )
+
+    @property
+    def victim_is_a_minor(self) -> bool | None:
+        """Whether the victim is under 18, from the flag, the age or the band."""
+        return age_is_under(
+            18, age=self.victim_age, band=self.victim_age_band, is_minor=self.victim_is_minor
+        )
 
 
 def _check_reference(instance: Case, attribute: Attribute[Any], value: object) -> None:

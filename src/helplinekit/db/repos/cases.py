@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 import attrs
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
@@ -19,12 +19,14 @@ from helplinekit.domain import (
     CaseAttributes,
     CaseStatus,
     Consent,
+    Gender,
     PerpetratorRelation,
     RiskLevel,
     Specialism,
     format_case_reference,
 )
 from helplinekit.domain.filters import CaseFilters
+from helplinekit.domain.victim import VictimAgeBand, VictimRelation
 from helplinekit.security.policy import AssignmentMatch, Scope
 
 # CaseFilters lives in the domain now (the faces build it); imported from here it still works.
@@ -98,6 +100,14 @@ class CaseRepository(Repository):
             "platforms": list(attributes.platforms),
             "first_contact_channel": attributes.first_contact_channel,
             "at_risk_identities": sorted(attributes.at_risk_identities),
+            "victim": attributes.victim,
+            "victim_gender": attributes.victim_gender,
+            "victim_age": attributes.victim_age,
+            "victim_age_band": attributes.victim_age_band,
+            "offender_gender": attributes.offender_gender,
+            "incident_date": (
+                attributes.incident_date.isoformat() if attributes.incident_date else None
+            ),
         }
         return self.keys.seal(OWNER, case_id, TABLE, "attributes", case_id, value)
 
@@ -359,6 +369,15 @@ class CaseRepository(Repository):
             at_risk_identities=frozenset(
                 AtRiskIdentity(item) for item in value["at_risk_identities"]
             ),
+            # Rows sealed before the victim facts existed have none of these keys.
+            victim=_optional(VictimRelation, value.get("victim")),
+            victim_gender=_optional(Gender, value.get("victim_gender")),
+            victim_age=value.get("victim_age"),
+            victim_age_band=_optional(VictimAgeBand, value.get("victim_age_band")),
+            offender_gender=_optional(Gender, value.get("offender_gender")),
+            incident_date=(
+                date.fromisoformat(value["incident_date"]) if value.get("incident_date") else None
+            ),
         )
 
     def _assignments(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Assignment]]:
@@ -425,6 +444,13 @@ def _text_type() -> Any:
     from sqlalchemy import Text
 
     return Text()
+
+
+T = TypeVar("T")
+
+
+def _optional(kind: Callable[[str], T], value: str | None) -> T | None:
+    return kind(value) if value else None
 
 
 def queue_rank(risk: RiskLevel, *, needs_human: bool = False) -> int:
