@@ -2,7 +2,7 @@
 
 The pages hold ``[[[cog ... ]]]`` blocks that call these functions; regenerate them with::
 
-    cog -r docs/cli.md docs/api.md
+    cog -r docs/cli.md docs/api.md docs/writing-a-jurisdiction-plugin.md
 
 and ``tests/test_generated_docs.py`` fails when a page no longer matches the code. This
 module lives beside the pages, not in ``src/``, so it never ships in the wheel.
@@ -155,3 +155,42 @@ def api_table() -> str:
         summary = summary.replace("|", "\\|")  # a pipe would end the table cell
         lines.append(f"| {call} | {summary} | {action} |")
     return "\n".join(lines) + "\n"
+
+
+# -- the case facts a jurisdiction's conditions may use -----------------------------------------
+
+
+def case_facts_table() -> str:
+    """The facts ``ProvisionRef.when`` may test, with their allowed values, from the code."""
+    from helplinekit.contracts.conditions import CASE_FACTS
+
+    rows = ["| fact | what it is | values |", "| --- | --- | --- |"]
+    for fact in CASE_FACTS.values():
+        values = ", ".join(f"`{value!r}`" for value in fact.values)
+        rows.append(f"| `{fact.name}` | {fact.description} | {values} |")
+    return "\n".join(rows) + "\n"
+
+
+def provision_flags_table() -> str:
+    """What each ``ProvisionFlag`` does in the legal options, from the code."""
+    from helplinekit.contracts.jurisdiction import ProvisionFlag
+    from helplinekit.services.legal_evaluation import FLAG_CONDITIONS
+
+    effects = {
+        ProvisionFlag.contested: "shown as contested with its `flag_note`; never in a complaint "
+        "draft",
+        ProvisionFlag.repealed: "offered only for an incident before `in_force_until` (never "
+        "without that date)",
+    }
+    rows = ["| flag | what it does |", "| --- | --- |"]
+    for flag in ProvisionFlag:
+        if flag in FLAG_CONDITIONS:
+            condition = ", ".join(f"`{k}` = `{v!r}`" for k, v in FLAG_CONDITIONS[flag].items())
+            effect = (
+                f"a condition: {condition}; dropped when the case's facts say otherwise, "
+                '"applies if…" when they are not recorded'
+            )
+        else:
+            effect = effects[flag]
+        rows.append(f"| `{flag.value}` | {effect} |")
+    return "\n".join(rows) + "\n"

@@ -64,6 +64,12 @@ def check_against(config: HelplineConfig, registries: Registries) -> list[str]:
             dict.fromkeys((*config.languages.enabled, config.languages.fallback))
         )
     )
+    if config.jurisdiction in registries.jurisdictions:
+        from helplinekit.contracts.conditions import check_conditions
+
+        jurisdiction = registries.jurisdictions.get(config.jurisdiction)
+        plugin = registries.jurisdictions.plugin_of(config.jurisdiction)
+        problems.extend(check_conditions(jurisdiction, plugin))
     if config.jurisdiction not in registries.jurisdictions:
         problems.append(
             f"{where}: jurisdiction {config.jurisdiction!r} in [jurisdiction] key is not "

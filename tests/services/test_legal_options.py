@@ -96,15 +96,23 @@ def test_known_minor_status_asserts_or_drops() -> None:
     assert "test.act.s22" not in keys(evaluate(case(victim_is_minor=False), LAW)[0])
 
 
-def test_gendered_provision_depends_on_the_recorded_gender() -> None:
+def test_gendered_provision_depends_on_the_victim_s_recorded_gender() -> None:
     unknown = keys(evaluate(case(), LAW, Caller())[0])
     assert unknown["test.act.s77"] == ("the victim is a woman",)
-    woman = Caller(
+    assert keys(evaluate(case(victim_gender=Gender.WOMAN), LAW)[0])["test.act.s77"] == ()
+    assert "test.act.s77" not in keys(evaluate(case(victim_gender=Gender.MAN), LAW)[0])
+
+
+def test_the_caller_s_statistics_answer_is_not_the_victim_s_gender() -> None:
+    # Someone may call for a sister: the caller's gender says nothing about the victim's.
+    woman_calling = Caller(
         consent=Consent(anonymised_statistics=True, recorded_at=_now()), gender=Gender.WOMAN
     )
-    man = Caller(consent=Consent(anonymised_statistics=True, recorded_at=_now()), gender=Gender.MAN)
-    assert keys(evaluate(case(), LAW, woman)[0])["test.act.s77"] == ()
-    assert "test.act.s77" not in keys(evaluate(case(), LAW, man)[0])
+    applicable = keys(evaluate(case(victim_gender=Gender.MAN), LAW, woman_calling)[0])
+    assert "test.act.s77" not in applicable
+    assert keys(evaluate(case(), LAW, woman_calling)[0])["test.act.s77"] == (
+        "the victim is a woman",
+    )
 
 
 def _now():

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         VerificationFailed,
         contact_schemes,
     )
+    from helplinekit.contracts.conditions import CASE_FACTS, AllOf, AnyOf, CaseFact
     from helplinekit.contracts.jurisdiction import (
         NO_SPECIFIC_PROVISION,
         Authority,
@@ -50,13 +51,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASE_CONTACT_SCHEMES",
+    "CASE_FACTS",
     "KEY_BYTES",
     "MESSAGE_KEYS",
     "NO_SPECIFIC_PROVISION",
     "RISK_SIGNALS",
     "RTL_SCRIPTS",
+    "AllOf",
+    "AnyOf",
     "AuditKeyProvider",
     "Authority",
+    "CaseFact",
     "Channel",
     "ChannelError",
     "ChannelEvent",
@@ -98,6 +103,10 @@ __all__ = [
 # (the web form needs the channel's) does not import every other (a jurisdiction's
 # validators bring in the whole domain), which keeps ``helplinekit --help`` fast.
 _HOMES = {
+    "AllOf": "helplinekit.contracts.conditions",
+    "AnyOf": "helplinekit.contracts.conditions",
+    "CASE_FACTS": "helplinekit.contracts.conditions",
+    "CaseFact": "helplinekit.contracts.conditions",
     "AuditKeyProvider": "helplinekit.contracts.keys",
     "Authority": "helplinekit.contracts.jurisdiction",
     "BASE_CONTACT_SCHEMES": "helplinekit.contracts.channel",

@@ -12,12 +12,16 @@ import enum
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen, validators
 
-from helplinekit.domain._convert import as_frozenset
+from helplinekit.domain._convert import as_frozenset, as_tuple
 from helplinekit.domain.markers import N_
 from helplinekit.domain.names import COUNTRY_CODE_RE, NAMESPACED_NAME_RE
+
+if TYPE_CHECKING:
+    from helplinekit.contracts.conditions import Condition
 
 __all__ = [
     "NO_SPECIFIC_PROVISION",
@@ -97,6 +101,10 @@ class Provision:
         flags: qualifiers such as contested or gendered.
         flag_note: why a flag is set (e.g. the court decision behind "contested").
         fact: source, confidence and review date.
+        victim_age_under: the provision protects only victims younger than this (12, 14, 16
+            or 18); decided from the victim's recorded age or age band.
+        replaces: keys of provisions this one replaced (a new code replacing an old one);
+            the one in force on the incident date is offered, with the other named.
     """
 
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
@@ -111,6 +119,8 @@ class Provision:
     in_force_until: date | None = None
     flags: frozenset[ProvisionFlag] = field(factory=frozenset, converter=as_frozenset)
     flag_note: str = ""
+    victim_age_under: int | None = None
+    replaces: tuple[str, ...] = field(default=(), converter=as_tuple)
 
     @property
     def citation(self) -> str:
@@ -128,14 +138,16 @@ class ProvisionRef:
 
     Attributes:
         provision: the provision's key.
-        when: case attributes that must hold for it to apply, e.g.
-            ``{"victim_is_minor": True}``; an attribute that is not recorded makes the
-            provision "applies if…" rather than dropping or asserting it.
+        when: the condition on case facts for it to apply (see
+            :mod:`helplinekit.contracts.conditions`): ``{"victim_is_minor": True}``, a list
+            of values for "any of", or ``AnyOf(...)`` / ``AllOf(...)``; a fact that is not
+            recorded makes the provision "applies if…" rather than dropping or asserting it.
+            Checked when the helpline starts.
         note: why it applies, for staff.
     """
 
     provision: str
-    when: Mapping[str, object] = field(factory=dict)
+    when: Condition = field(factory=dict)
     note: str = ""
 
 

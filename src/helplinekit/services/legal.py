@@ -24,19 +24,17 @@ from helplinekit.contracts.jurisdiction import (
     Authority,
     ComplaintTemplate,
     Jurisdiction,
-    NoSpecificProvision,
-    Provision,
-    ProvisionFlag,
     RemovalRoute,
     TimeLimit,
 )
-from helplinekit.domain import DEFAULT_TAXONOMY, Caller, Case, DomainError, Gender, Taxonomy
+from helplinekit.domain import DEFAULT_TAXONOMY, Caller, Case, DomainError, Taxonomy
 from helplinekit.i18n import N_
 from helplinekit.security.policy import Action, Actor
 from helplinekit.services.actions import service_action
 from helplinekit.services.audit_trail import audit_now
 from helplinekit.services.case_access import CaseRef, case_reading
 from helplinekit.services.context import ServiceContext
+from helplinekit.services.legal_evaluation import ApplicableProvision, evaluate
 
 __all__ = [
     "ApplicableProvision",
@@ -48,16 +46,6 @@ __all__ = [
     "legal_options",
 ]
 
-# The conditions are data, marked for translation: a face shows them in its reader's
-# language (the console's ``translated`` filter), and they stay English here.
-_ATTRIBUTE_LABELS = {
-    "victim_is_minor": (N_("the victim is under 18"), N_("the victim is not a minor")),
-    "ai_generated_content": (
-        N_("the material is AI-generated or morphed"),
-        N_("the material is genuine"),
-    ),
-}
-VICTIM_IS_A_WOMAN = N_("the victim is a woman")
 #: Filled in for ``{provisions}`` when nothing surely applies, in the draft's language.
 PROVISIONS_FOR_THE_LAWYER = N_("(to be completed by the lawyer)")
 
@@ -68,35 +56,6 @@ TranslationsFor = Callable[[str], gettext.NullTranslations]
 def english(tag: str) -> gettext.NullTranslations:
     """No translation: the source text, for a caller with no language packs at hand."""
     return gettext.NullTranslations()
-
-
-@frozen
-class ApplicableProvision:
-    """One provision that applies to the case, or may.
-
-    Attributes:
-        provision: the provision, with its source and confidence.
-        categories: the case's taxonomy codes that led to it.
-        applies_if: conditions not yet known that it depends on (empty: it applies).
-        notes: why it applies, from the jurisdiction's mapping.
-    """
-
-    provision: Provision
-    categories: tuple[str, ...]
-    applies_if: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def certain(self) -> bool:
-        return not self.applies_if
-
-    @property
-    def contested(self) -> bool:
-        return ProvisionFlag.contested in self.provision.flags
-
-    @property
-    def verified(self) -> bool:
-        return self.provision.fact.is_verified
 
 
 @frozen
@@ -136,74 +95,6 @@ class LegalOptions:
     @property
     def reviewed_on(self) -> date | None:
         return self.jurisdiction.reviewed_on
-
-
-def _gender_condition(provision: Provision, caller: Caller | None) -> tuple[bool, str | None]:
-    """Whether a gendered provision is excluded, and the "applies if" text when unknown."""
-    if ProvisionFlag.victim_must_be_woman not in provision.flags:
-        return False, None
-    gender = caller.gender if caller is not None else None
-    if gender is None or gender is Gender.UNDISCLOSED:
-        return False, VICTIM_IS_A_WOMAN
-    return gender is not Gender.WOMAN, None
-
-
-def evaluate(
-    case: Case, jurisdiction: Jurisdiction, caller: Caller | None = None
-) -> tuple[list[ApplicableProvision], list[tuple[str, str]], list[str]]:
-    """Provisions for the case's categories: (applicable, no specific provision, unmapped)."""
-    found: dict[str, ApplicableProvision] = {}
-    no_specific: list[tuple[str, str]] = []
-    unmapped: list[str] = []
-    attributes = case.attributes
-    for code in case.categories:
-        entry = jurisdiction.mappings.get(code)
-        if entry is None:
-            unmapped.append(code)
-            continue
-        if isinstance(entry, NoSpecificProvision):
-            no_specific.append((code, entry.note))
-            continue
-        for ref in entry:
-            provision = jurisdiction.provision(ref.provision)
-            unknown: list[str] = []
-            excluded = False
-            for name, wanted in ref.when.items():
-                actual = getattr(attributes, name, None)
-                if actual is None:
-                    yes, no = _ATTRIBUTE_LABELS.get(name, (f"{name} is {wanted}", ""))
-                    unknown.append(yes if wanted else no)
-                elif actual != wanted:
-                    excluded = True
-            gender_excluded, gender_unknown = _gender_condition(provision, caller)
-            if excluded or gender_excluded:
-                continue
-            if gender_unknown:
-                unknown.append(gender_unknown)
-            previous = found.get(provision.key)
-            if previous is None:
-                found[provision.key] = ApplicableProvision(
-                    provision=provision,
-                    categories=(code,),
-                    applies_if=tuple(unknown),
-                    notes=(ref.note,) if ref.note else (),
-                )
-            else:
-                # Reached through several categories: it applies as surely as its surest path.
-                conditions = (
-                    previous.applies_if
-                    if len(previous.applies_if) <= len(unknown)
-                    else tuple(unknown)
-                )
-                found[provision.key] = ApplicableProvision(
-                    provision=provision,
-                    categories=(*previous.categories, code),
-                    applies_if=conditions,
-                    notes=tuple(
-                        dict.fromkeys((*previous.notes, *((ref.note,) if ref.note else ())))
-                    ),
-                )
-    return list(found.values()), no_specific, unmapped
 
 
 def _complaint(
@@ -296,7 +187,9 @@ def build_options(
     """The legal options for ``case``, with its complaint draft in ``language`` if the
     jurisdiction has a template in it (else in English); ``wording`` gives the draft its
     category titles and words in that language (English titles without it)."""
-    applicable, no_specific, unmapped = evaluate(case, jurisdiction, caller)
+    applicable, no_specific, unmapped = evaluate(
+        case, jurisdiction, caller, today=wording.today if wording else None
+    )
     codes = set(case.categories)
     routes = sorted(
         jurisdiction.removal_routes,
