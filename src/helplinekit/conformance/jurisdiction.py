@@ -101,7 +101,9 @@ def _region_problems(jurisdiction: Jurisdiction) -> list[str]:
     country = jurisdiction.country
     if country is None or pycountry.countries.get(alpha_2=country) is None:
         return []
-    subdivisions = {s.code: s.name for s in pycountry.subdivisions.get(country_code=country)}
+    # pycountry's Subdivisions.get has no annotations (its countries' get has).
+    found = pycountry.subdivisions.get(country_code=country)  # type: ignore[no-untyped-call]
+    subdivisions = {s.code: s.name for s in found or ()}
     problems = []
     for region in jurisdiction.regions:
         if region.code in subdivisions:
@@ -367,8 +369,7 @@ def _texts(jurisdiction: Jurisdiction) -> Iterator[tuple[str, str, object]]:
 def _todo_problems(jurisdiction: Jurisdiction) -> list[str]:
     problems = []
     for item, name, text in _texts(jurisdiction):
-        found = _TODO.search(text) if isinstance(text, str) else None
-        if found is None:
+        if not isinstance(text, str) or (found := _TODO.search(text)) is None:
             continue
         start = max(found.start() - 20, 0)
         excerpt = ("…" if start else "") + text[start : found.end() + 40]

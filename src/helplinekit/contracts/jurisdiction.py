@@ -92,7 +92,7 @@ def _owner(item: object) -> str:
     return f"{kind} {getattr(item, 'key', '')!r}"
 
 
-def _sourced(item: object, attribute: object, fact: object) -> None:
+def _sourced(item: object, attribute: object, fact: Fact) -> None:
     """A fact must say where its text can be read; the error names the item that holds it."""
     if isinstance(fact, Fact) and not _URL.match(fact.source_url):
         raise ValueError(
