@@ -259,7 +259,7 @@ def test_a_bad_format_spec_is_named() -> None:
     ]
 
 
-def test_the_allowed_placeholders_are_exactly_what_the_core_fills() -> None:
+def test_every_allowed_placeholder_is_filled_by_the_core() -> None:
     # If services/legal.py stops filling one, the kit must stop allowing it.
     text = " ".join(f"[{{{name}}}]" for name in COMPLAINT_PLACEHOLDERS)
     law = kenya(complaint_templates=(template(text=text),))
