@@ -148,8 +148,8 @@ def test_jurisdiction_fact_problems_are_named(provision, fragment) -> None:
 
 
 def test_unsourced_provision_cannot_even_be_built() -> None:
-    with pytest.raises(ValueError, match="source_url"):
-        Fact("", Confidence.confirmed)
+    with pytest.raises(ValueError, match="Provision 'testland.act.s1' has no source"):
+        _provision(fact=Fact("", Confidence.confirmed))
 
 
 def test_no_disclaimer_is_a_problem() -> None:

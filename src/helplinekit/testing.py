@@ -23,7 +23,6 @@ when the item conforms); each ``assert_*`` fails a test with all of them::
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -163,96 +162,11 @@ def _fail(kind: str, name: str, problems: list[str]) -> None:
 def check_jurisdiction(
     jurisdiction: Jurisdiction, taxonomy_codes: Iterable[str], *, today: date | None = None
 ) -> list[str]:
-    """Problems with a jurisdiction: coverage of the taxonomy, sources, dates and flags."""
-    from helplinekit.contracts.jurisdiction import Confidence
+    """Problems with a jurisdiction (empty when it conforms); the checks are listed in
+    :mod:`helplinekit.conformance.jurisdiction` and docs/testing-plugins.md."""
+    from helplinekit.conformance.jurisdiction import check_jurisdiction as check
 
-    today = today or date.today()
-    problems = []
-    coverage = jurisdiction.coverage(taxonomy_codes)
-    if not coverage.complete:
-        problems.append(coverage.describe())
-    if not jurisdiction.disclaimer.strip():
-        problems.append("has no disclaimer; every jurisdiction must say it is not legal advice.")
-    facts: list[tuple[str, Any]] = [(f"provision {p.key}", p.fact) for p in jurisdiction.provisions]
-    facts += [(f"authority {a.key}", a.fact) for a in jurisdiction.authorities]
-    facts += [(f"removal route {r.key}", r.fact) for r in jurisdiction.removal_routes]
-    facts += [(f"time limit {t.description[:40]!r}", t.fact) for t in jurisdiction.time_limits]
-    facts += _emergency_number_facts(jurisdiction, problems)
-    for label, fact in facts:
-        if not fact.source_url.startswith("https://") and not fact.source_url.startswith("http://"):
-            problems.append(f"{label} has no source URL.")
-        if fact.reviewed_on is not None and fact.reviewed_on > today:
-            problems.append(f"{label} says it was reviewed on {fact.reviewed_on}, in the future.")
-        if fact.reviewed_on is not None and not fact.source_note.strip():
-            problems.append(
-                f"{label} has reviewed_on set but no source_note saying what was checked."
-            )
-        if fact.confidence is Confidence.uncertain and fact.reviewed_on is not None:
-            problems.append(
-                f"{label} is marked uncertain [U] but has reviewed_on; "
-                "a checked fact is [C] or [S]."
-            )
-    seen: set[str] = set()
-    for provision in jurisdiction.provisions:
-        if provision.key in seen:
-            problems.append(f"provision {provision.key} is defined twice.")
-        seen.add(provision.key)
-        if not provision.act_version.strip():
-            problems.append(
-                f"provision {provision.key} does not say which text of the Act it cites."
-            )
-        if provision.flags and not provision.flag_note.strip():
-            flags = ", ".join(sorted(provision.flags))
-            problems.append(
-                f"provision {provision.key} is flagged {flags} without a flag_note saying why."
-            )
-        if (
-            provision.in_force_from
-            and provision.in_force_until
-            and provision.in_force_until < provision.in_force_from
-        ):
-            problems.append(f"provision {provision.key} stops applying before it starts.")
-    return problems
-
-
-_EMERGENCY_NUMBER = re.compile(r"^\+?[0-9]+$")
-
-
-def _emergency_number_facts(
-    jurisdiction: Jurisdiction, problems: list[str]
-) -> list[tuple[str, Any]]:
-    """Check the emergency numbers' shape; return their facts for the common fact checks."""
-    from helplinekit.contracts.jurisdiction import EmergencyNumber, Fact
-
-    facts: list[tuple[str, Any]] = []
-    seen: set[str] = set()
-    # A plugin's jurisdiction is checked for what it really holds, not what its annotations
-    # promise: hence ``object`` here and for each fact below.
-    entries: Iterable[object] = jurisdiction.emergency_numbers
-    for entry in entries:
-        if not isinstance(entry, EmergencyNumber):
-            problems.append(
-                f"emergency_numbers holds a {type(entry).__name__}; expected EmergencyNumber."
-            )
-            continue
-        number = entry.number if isinstance(entry.number, str) else ""
-        label = f"emergency number {number or entry.number!r}"
-        if not _EMERGENCY_NUMBER.match(number):
-            problems.append(
-                f"{label} is not a number to dial: digits only, with at most a leading '+' "
-                "(no spaces, dashes or words)."
-            )
-        if number in seen:
-            problems.append(f"{label} is listed twice.")
-        seen.add(number)
-        if not isinstance(entry.service, str) or not entry.service.strip():
-            problems.append(f"{label} does not say which service answers it.")
-        fact: object = entry.fact
-        if not isinstance(fact, Fact):
-            problems.append(f"{label} has no fact: every emergency number needs a source.")
-            continue
-        facts.append((label, fact))
-    return facts
+    return check(jurisdiction, taxonomy_codes, today=today)
 
 
 def assert_jurisdiction_conforms(

@@ -73,7 +73,9 @@ class Fact:
         source_note: what was checked (e.g. "checked against a stored copy of the gazette").
     """
 
-    source_url: str = field(validator=validators.matches_re(_URL))
+    # Any string here: the provision, authority, route, time limit or emergency number that
+    # holds the fact checks it, so the error names that item (see ``_sourced``).
+    source_url: str = field(validator=validators.instance_of(str))
     confidence: Confidence = field(converter=Confidence)
     reviewed_on: date | None = None
     source_note: str = ""
@@ -82,6 +84,26 @@ class Fact:
     def is_verified(self) -> bool:
         """True only when the fact was checked and is not marked uncertain."""
         return self.reviewed_on is not None and self.confidence is not Confidence.uncertain
+
+
+def _owner(item: object) -> str:
+    """``Provision 'pakistan.peca2016.s21'``: the item a fact belongs to, for an error."""
+    if isinstance(item, EmergencyNumber):
+        return f"Emergency number {item.number!r}"
+    if isinstance(item, TimeLimit):
+        return f"Time limit {item.description[:40]!r}"
+    kind = "Removal route" if isinstance(item, RemovalRoute) else type(item).__name__
+    return f"{kind} {getattr(item, 'key', '')!r}"
+
+
+def _sourced(item: object, attribute: object, fact: Fact) -> None:
+    """A fact must say where its text can be read; the error names the item that holds it."""
+    if isinstance(fact, Fact) and not _URL.match(fact.source_url):
+        raise ValueError(
+            f"{_owner(item)} has no source: its fact's source_url is {fact.source_url!r}, "
+            "not a web address. Set it to the http:// or https:// address where anyone can "
+            'read the text, e.g. Fact(source_url="https://…", confidence=Confidence.uncertain).'
+        )
 
 
 @frozen
@@ -113,7 +135,7 @@ class Provision:
     section: str
     title: str
     summary: str
-    fact: Fact
+    fact: Fact = field(validator=_sourced)
     penalty: str = ""
     in_force_from: date | None = None
     in_force_until: date | None = None
@@ -185,7 +207,7 @@ class Authority:
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     name: str
     how_to_report: str
-    fact: Fact
+    fact: Fact = field(validator=_sourced)
     phone: str | None = None
     url: str | None = None
 
@@ -205,7 +227,7 @@ class RemovalRoute:
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
     title: str
     steps: str
-    fact: Fact
+    fact: Fact = field(validator=_sourced)
     applies_to: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
@@ -214,7 +236,7 @@ class TimeLimit:
     """A deadline the survivor should know about (to file, to appeal)."""
 
     description: str
-    fact: Fact
+    fact: Fact = field(validator=_sourced)
     applies_to: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
@@ -251,7 +273,7 @@ class EmergencyNumber:
 
     number: str
     service: str
-    fact: Fact
+    fact: Fact = field(validator=_sourced)
 
     @property
     def shown_publicly(self) -> bool:
