@@ -252,3 +252,14 @@ def test_a_helpline_with_a_misspelt_condition_does_not_start(
     toml.write_text(toml.read_text().replace('"intl.baseline"', '"test.tl"'))
     with pytest.raises(StartupError, match="'victim_age' is not a case fact; use one of"):
         Helpline.open(toml, pm=plugin_manager)
+
+
+def test_the_conformance_kit_reports_a_bad_condition_too() -> None:
+    from helplinekit.testing import check_jurisdiction
+
+    bad = law(provision("test.act.s1"), THREATS=[ProvisionRef("test.act.s1", when={"age": 1})])
+    assert (
+        "jurisdiction 'test.tl': the mapping of THREATS to provision test.act.s1: 'age' is not a "
+        "case fact; use one of victim_is_minor, victim_age_under, victim_gender, "
+        "offender_gender, victim, perpetrator_relation, ai_generated_content."
+    ) in check_jurisdiction(bad, ["THREATS"])

@@ -64,6 +64,10 @@ def check_jurisdiction(
     problems += _complaint_template_problems(jurisdiction)
     problems += _region_problems(jurisdiction)
     problems += _todo_problems(jurisdiction)
+    # The same check the helpline runs at start-up: every condition names known case facts.
+    from helplinekit.contracts.conditions import check_conditions
+
+    problems += check_conditions(jurisdiction)
     return problems
 
 
