@@ -263,3 +263,15 @@ def test_the_conformance_kit_reports_a_bad_condition_too() -> None:
         "case fact; use one of victim_is_minor, victim_age_under, victim_gender, "
         "offender_gender, victim, perpetrator_relation, ai_generated_content."
     ) in check_jurisdiction(bad, ["THREATS"])
+
+
+def test_a_mapping_that_could_never_apply_is_named() -> None:
+    bad = law(
+        provision("test.act.s22", flags={ProvisionFlag.minor_victim_only}),
+        THREATS=[ProvisionRef("test.act.s22", when={"victim_is_minor": False})],
+    )
+    assert check_conditions(bad, "acme") == [
+        "plugin 'acme', jurisdiction 'test.tl': the mapping of THREATS to provision "
+        "test.act.s22: can never apply: the condition wants victim_is_minor = False, but the "
+        "provision is flagged minor_victim_only."
+    ]

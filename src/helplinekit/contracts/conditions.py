@@ -28,6 +28,7 @@ from helplinekit.domain.victim import LEGAL_AGE_THRESHOLDS, age_is_under
 
 __all__ = [
     "CASE_FACTS",
+    "FLAG_CONDITIONS",
     "AllOf",
     "AnyOf",
     "CaseFact",
@@ -179,6 +180,17 @@ CASE_FACTS: Mapping[str, CaseFact] = {
 }
 
 
+#: What each flag that limits whom a provision protects requires of the case's facts (the
+#: keys are ``ProvisionFlag`` values). ``contested`` is shown as contested (and kept out of
+#: complaint drafts); ``repealed`` means not in force since ``in_force_until`` (or at all,
+#: without that date).
+FLAG_CONDITIONS: Mapping[str, Mapping[str, object]] = {
+    "minor_victim_only": {"victim_is_minor": True},
+    "victim_must_be_woman": {"victim_gender": "woman"},
+    "offender_must_be_man": {"offender_gender": "man"},
+}
+
+
 @frozen(init=False)
 class AnyOf:
     """A condition that holds when any of its parts holds ("either of"):
@@ -284,6 +296,28 @@ def _condition_problems(condition: object, where: str) -> list[str]:
     return problems
 
 
+def _contradictions(provision: Any, when: object, where: str) -> list[str]:
+    """A mapping whose condition wants a fact the provision's flags or age threshold rule
+    out: the provision could never be offered through it."""
+    if not isinstance(when, Mapping):
+        return []
+    wanted = {name: set(_wanted_values(value)) for name, value in when.items()}
+    problems = []
+    for flag in sorted(str(flag) for flag in provision.flags):
+        for name, value in FLAG_CONDITIONS.get(flag, {}).items():
+            if name in wanted and value not in wanted[name]:
+                problems.append(
+                    f"{where}: can never apply: the condition wants {name} = "
+                    f"{sorted(wanted[name], key=repr)[0]!r}, but the provision is flagged {flag}."
+                )
+    if provision.victim_age_under is not None and wanted.get("victim_is_minor") == {False}:
+        problems.append(
+            f"{where}: can never apply: the condition wants victim_is_minor = False, but the "
+            f"provision protects victims under {provision.victim_age_under}."
+        )
+    return problems
+
+
 def check_conditions(jurisdiction: Any, plugin: str | None = None) -> list[str]:
     """Every condition of ``jurisdiction`` (a :class:`~helplinekit.contracts.Jurisdiction`;
     typed loosely, as the contract module refers to this one) that names an unknown fact or
@@ -294,10 +328,15 @@ def check_conditions(jurisdiction: Any, plugin: str | None = None) -> list[str]:
         else (f"jurisdiction {jurisdiction.key!r}")
     )
     problems: list[str] = []
+    provisions = {provision.key: provision for provision in jurisdiction.provisions}
     for code, entry in jurisdiction.mappings.items():
         for ref in entry if isinstance(entry, tuple | list) else ():
             where = f"{owner}: the mapping of {code} to provision {ref.provision}"
-            problems.extend(_condition_problems(ref.when, where))
+            found = _condition_problems(ref.when, where)
+            problems.extend(found)
+            provision = provisions.get(ref.provision)
+            if not found and provision is not None:
+                problems.extend(_contradictions(provision, ref.when, where))
     for provision in jurisdiction.provisions:
         threshold = provision.victim_age_under
         if threshold is not None and threshold not in LEGAL_AGE_THRESHOLDS:

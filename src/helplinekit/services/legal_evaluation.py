@@ -10,12 +10,16 @@ which is offered with the other named.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from attrs import frozen
 
-from helplinekit.contracts.conditions import Condition, Outcome, evaluate_condition
+from helplinekit.contracts.conditions import (
+    FLAG_CONDITIONS,
+    Condition,
+    Outcome,
+    evaluate_condition,
+)
 from helplinekit.contracts.jurisdiction import (
     Jurisdiction,
     NoSpecificProvision,
@@ -25,15 +29,6 @@ from helplinekit.contracts.jurisdiction import (
 from helplinekit.domain import Case
 
 __all__ = ["FLAG_CONDITIONS", "ApplicableProvision", "evaluate", "in_force_on"]
-
-#: What each flag that limits whom a provision protects requires of the case's facts.
-#: ``contested`` is shown as contested (and kept out of complaint drafts); ``repealed`` means
-#: not in force since ``in_force_until`` (or at all, without that date).
-FLAG_CONDITIONS: Mapping[ProvisionFlag, Mapping[str, object]] = {
-    ProvisionFlag.minor_victim_only: {"victim_is_minor": True},
-    ProvisionFlag.victim_must_be_woman: {"victim_gender": "woman"},
-    ProvisionFlag.offender_must_be_man: {"offender_gender": "man"},
-}
 
 
 @frozen
