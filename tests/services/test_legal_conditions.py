@@ -275,3 +275,14 @@ def test_a_mapping_that_could_never_apply_is_named() -> None:
         "test.act.s22: can never apply: the condition wants victim_is_minor = False, but the "
         "provision is flagged minor_victim_only."
     ]
+
+
+def test_the_kit_runs_the_flags_on_cases_they_rule_out() -> None:
+    from helplinekit.conformance.jurisdiction import _flag_behaviour_problems
+
+    honest = law(
+        provision("test.act.s22", flags={ProvisionFlag.minor_victim_only}),
+        provision("test.act.s509", flags={ProvisionFlag.offender_must_be_man}),
+        NCII_SHARED=[ProvisionRef("test.act.s22"), ProvisionRef("test.act.s509")],
+    )
+    assert _flag_behaviour_problems(honest) == []

@@ -18,6 +18,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from helplinekit.contracts.jurisdiction import (
@@ -68,6 +69,7 @@ def check_jurisdiction(
     from helplinekit.contracts.conditions import check_conditions
 
     problems += check_conditions(jurisdiction)
+    problems += _flag_behaviour_problems(jurisdiction)
     return problems
 
 
@@ -382,4 +384,47 @@ def _todo_problems(jurisdiction: Jurisdiction) -> list[str]:
             f"{item} has a leftover {found.group()} in its {name}: {excerpt!r}; write the "
             "real text, or leave the item out until it is ready."
         )
+    return problems
+
+
+#: For each limiting flag, facts that rule the provision out, and what the kit says then.
+_RULED_OUT: dict[str, tuple[dict[str, Any], str]] = {
+    "minor_victim_only": ({"victim_age": 30}, "an adult victim"),
+    "victim_must_be_woman": ({"victim_gender": "man"}, "a victim recorded as a man"),
+    "offender_must_be_man": ({"offender_gender": "woman"}, "an offender recorded as a woman"),
+}
+
+
+def _flag_behaviour_problems(jurisdiction: Jurisdiction) -> list[str]:
+    """Run the legal options on cases whose facts each limiting flag rules out: a flagged
+    provision must never be offered to them (an adult victim told a child-abuse provision
+    applies would be misled)."""
+    from helplinekit.domain import Caller, Case, CaseAttributes, Gender
+    from helplinekit.services.legal_evaluation import evaluate
+
+    problems = []
+    for provision in jurisdiction.provisions:
+        codes = tuple(
+            code
+            for code, entry in jurisdiction.mappings.items()
+            if isinstance(entry, tuple | list) and any(r.provision == provision.key for r in entry)
+        )
+        for flag in sorted(str(flag) for flag in provision.flags if str(flag) in _RULED_OUT):
+            facts, who = _RULED_OUT[flag]
+            values: dict[str, Any] = {
+                name: Gender(value) if name.endswith("gender") else value
+                for name, value in facts.items()
+            }
+            case = Case(
+                reference="HL-2026-000001",
+                caller_id=Caller().id,
+                categories=codes,
+                attributes=CaseAttributes(**values),
+            )
+            offered = {p.provision.key for p in evaluate(case, jurisdiction)[0]}
+            if provision.key in offered:
+                problems.append(
+                    f"provision {provision.key} is flagged {flag} but is offered to {who}; "
+                    "check the mapping's conditions."
+                )
     return problems
