@@ -129,6 +129,41 @@ def test_cases_show_names_the_staff_on_the_case(cli) -> None:
     assert UUID.search(shown) is None  # an id means nothing to the person reading
 
 
+def test_cases_show_says_the_victims_facts_in_words(cli) -> None:
+    from datetime import date
+
+    from helplinekit.api import Helpline
+    from helplinekit.domain import CaseAttributes, Gender, VictimAgeBand, VictimRelation
+
+    cli.add_staff("lawyer@h.org", "--role", "lawyer", "--specialism", "legal")
+    out = cli("simulate", "--from", "tel:+923001234567", "He is blackmailing my sister")
+    reference = out.split("Opened case ")[1].split(":")[0]
+    unknown = cli.as_staff("lawyer@h.org", "cases", "show", reference)
+    assert "  victim: not recorded" in unknown and "  incident date: not recorded" in unknown
+
+    with Helpline.open(cli.config, pm=cli.plugin_manager) as helpline:
+        helpline.triage_case(
+            helpline.system(),
+            reference,
+            attributes=CaseAttributes(
+                victim=VictimRelation.OTHER_RELATIVE,
+                victim_gender=Gender.NON_BINARY,
+                victim_age_band=VictimAgeBand.AGE_14_15,
+                offender_gender=Gender.MAN,
+                incident_date=date(2026, 3, 14),
+            ),
+        )
+    shown = cli.as_staff("lawyer@h.org", "cases", "show", reference)
+    assert "  victim: Another relative of the caller" in shown
+    assert "  victim's gender: Non-binary" in shown
+    assert "  victim's age: 14 or 15" in shown
+    assert "  victim is a minor: not recorded" in shown  # the band says so; not recorded
+    assert "  offender's gender: Man or boy" in shown
+    assert "  incident date: 2026-03-14" in shown
+    for raw in ("other_relative", "non_binary", "14_15"):
+        assert raw not in shown
+
+
 def test_unassigned_specialist_sees_nothing(cli) -> None:
     cli.add_staff("ds@h.org", "--role", "digital_security", "--specialism", "digital_security")
     out = cli("simulate", "I need legal advice")

@@ -43,6 +43,8 @@ from helplinekit.domain import (
     Specialism,
     TaskKind,
     TaxonomyCode,
+    VictimAgeBand,
+    VictimRelation,
 )
 from helplinekit.web import create_app
 
@@ -75,6 +77,8 @@ ENUMS: tuple[type[enum.Enum], ...] = (
     Role,
     Direction,
     Gender,
+    VictimRelation,
+    VictimAgeBand,
     jurisdiction_contract.ProvisionFlag,
 )
 RAW_ENUM_VALUES = sorted(
@@ -227,6 +231,9 @@ def _fill(helpline, clock) -> Site:
             case.id,
             categories=[code for code in codes if code != "CHILD_SEXUAL_ABUSE"],
             attributes=CaseAttributes(
+                # Victim facts that do not decide an option, so the page shows their words.
+                victim=VictimRelation.OTHER_RELATIVE,
+                offender_gender=Gender.NON_BINARY,
                 perpetrator_relation=PerpetratorRelation.PARTNER_EX,
                 at_risk_identities=[AtRiskIdentity.HUMAN_RIGHTS_DEFENDER],
                 first_contact_channel="in_person",

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import click
 
 from helplinekit.cli.helpers import as_option
 from helplinekit.cli.options import LazyChoice, config_option, enum_values, json_option
+
+if TYPE_CHECKING:
+    from helplinekit.domain import CaseAttributes
 
 
 @click.group()
@@ -157,6 +160,8 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         click.echo(f"  assigned: {_name(names, assignment.specialist_id)} ({what})")
     if case.needs_manual_triage:
         click.echo("  ! needs manual triage")
+    if timeline is not None:  # the facts are content: shown to whom the console shows them
+        _echo_victim_facts(case.attributes)
     if timeline is None:
         click.echo("\nTimeline: not shown (your role does not read this case's messages).")
     else:
@@ -190,6 +195,27 @@ def show(state: object, reference: str, acting_as: str | None, config_path: str 
         for task in tasks:
             done = "done" if task.is_completed else f"due {task.due_at:%Y-%m-%d %H:%M}"
             click.echo(f"  [{labels.TASK_LABELS[task.kind]}] {task.title} ({done})")
+
+
+def _echo_victim_facts(at: CaseAttributes) -> None:
+    """The facts the legal options depend on, in words ("not recorded" when unknown)."""
+    from helplinekit.web import labels
+
+    def said(value: object, words: Mapping[Any, str]) -> str:
+        return words[value] if value is not None else "not recorded"
+
+    yes_no = {True: "yes", False: "no"}
+    if at.victim_age is not None:
+        age = f"{at.victim_age} years"
+    else:
+        age = said(at.victim_age_band, labels.AGE_BAND_LABELS)
+    click.echo(f"  victim: {said(at.victim, labels.VICTIM_LABELS)}")
+    click.echo(f"  victim's gender: {said(at.victim_gender, labels.GENDER_LABELS)}")
+    click.echo(f"  victim's age: {age}")
+    click.echo(f"  victim is a minor: {said(at.victim_is_minor, yes_no)}")
+    click.echo(f"  offender's gender: {said(at.offender_gender, labels.GENDER_LABELS)}")
+    incident = at.incident_date.isoformat() if at.incident_date else "not recorded"
+    click.echo(f"  incident date: {incident}")
 
 
 def _name(names: Mapping[uuid.UUID, str], staff_id: uuid.UUID) -> str:

@@ -7,9 +7,12 @@ database.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from helplinekit.domain import (
@@ -17,10 +20,14 @@ from helplinekit.domain import (
     AtRiskIdentity,
     CaseAttributes,
     DomainError,
+    Gender,
     InvalidURN,
+    InvalidValue,
     PerpetratorRelation,
     UnknownScheme,
     UnsafeCharacter,
+    VictimAgeBand,
+    VictimRelation,
     parse_urn,
 )
 from helplinekit.i18n import N_
@@ -124,8 +131,96 @@ def yes_no(form: FormData, name: str) -> bool | None:
     return answers[value]
 
 
-def attributes(form: FormData) -> CaseAttributes:
-    """The case's facts from the triage form (shown only to staff who may read the case)."""
+#: Said when a select of the victim's facts holds a value that is not one of its choices (a
+#: stale form, or one sent by hand); one message per field, so each names its field in the
+#: reader's language.
+_NOT_A_CHOICE = {
+    "victim": N_(
+        "%(value)s is not a choice for “Who the victim is to the caller”; choose one from the "
+        "list, or “not known”."
+    ),
+    "victim_gender": N_(
+        "%(value)s is not a choice for “The victim's gender”; choose one from the list, or "
+        "“not known”."
+    ),
+    "offender_gender": N_(
+        "%(value)s is not a choice for “The offender's gender”; choose one from the list, or "
+        "“not known”."
+    ),
+    "victim_age_band": N_(
+        "%(value)s is not a choice for “The victim's age band”; choose one from the list, or "
+        "“not known”."
+    ),
+}
+_BAD_AGE = N_(
+    "The victim's age must be a whole number of years from 0 to 120, not %(value)s; correct "
+    "it, or leave it empty when it is not known."
+)
+_BAD_DATE = N_(
+    "The incident date %(value)s is not a date; write it as year-month-day (e.g. 2026-03-14), "
+    "or leave it empty when it is not known."
+)
+_FUTURE_DATE = N_(
+    "The incident date %(value)s is in the future; give the day the harm happened or began "
+    "(today or earlier)."
+)
+_AGE_NOT_IN_BAND = N_(
+    "The victim's age %(age)s does not fit the age band chosen; correct one of them, or set "
+    "the band to “not known” when the age is known."
+)
+_MINOR_DISAGREES = N_(
+    "The victim's age or age band and “The victim is a minor” disagree; correct one of them, "
+    "or set “The victim is a minor” to “not known”."
+)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _fact_choice(form: FormData, name: str, kind: type[_Choice]) -> _Choice | None:
+    """A select of the victim's facts: None for "not known" (empty)."""
+    value = form.one(name)
+    if not value:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise BadInput(_NOT_A_CHOICE[name], value=repr(value)) from None
+
+
+def victim_age(form: FormData) -> int | None:
+    """The victim's age in whole years (0-120), or None when the field is empty."""
+    value = form.one("victim_age").strip()
+    if not value:
+        return None
+    # isdecimal, not int(): int() also takes "+14", " 14_0" and "1e2"-like spellings.
+    if not value.isdecimal() or len(value) > 3 or not 0 <= int(value) <= 120:
+        raise BadInput(_BAD_AGE, value=repr(value))
+    return int(value)
+
+
+def incident_date(form: FormData, *, today: date) -> date | None:
+    """The incident date (year-month-day, not after ``today``), or None when empty."""
+    value = form.one("incident_date").strip()
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        when = date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(_BAD_DATE, value=repr(value)) from None
+    if when > today:
+        raise BadInput(_FUTURE_DATE, value=repr(value))
+    return when
+
+
+def attributes(form: FormData, *, today: date) -> CaseAttributes:
+    """The case's facts from the triage form (shown only to staff who may read the case).
+
+    ``today`` is the helpline's local date: an incident date after it is refused. Facts that
+    contradict each other (an age of 30 and "the victim is a minor") are refused here, in the
+    reader's language, rather than by the domain's English message.
+    """
     platforms = tuple(
         dict.fromkeys(
             p.strip().lower()
@@ -133,16 +228,42 @@ def attributes(form: FormData) -> CaseAttributes:
             if p.strip()
         )
     )
-    return CaseAttributes(
-        victim_is_minor=yes_no(form, "victim_is_minor"),
-        ai_generated_content=yes_no(form, "ai_generated_content"),
-        perpetrator_relation=choice(
+    age, band = victim_age(form), _fact_choice(form, "victim_age_band", VictimAgeBand)
+    is_minor = yes_no(form, "victim_is_minor")
+    facts: dict[str, Any] = {
+        "victim_is_minor": is_minor,
+        "ai_generated_content": yes_no(form, "ai_generated_content"),
+        "perpetrator_relation": choice(
             form, "perpetrator_relation", PerpetratorRelation, required=False
         ),
-        platforms=platforms,
-        first_contact_channel=form.one("first_contact_channel") or None,
-        at_risk_identities=[one_of(AtRiskIdentity, v, "identity") for v in form.all("identity")],
-    )
+        "platforms": platforms,
+        "first_contact_channel": form.one("first_contact_channel") or None,
+        "at_risk_identities": [one_of(AtRiskIdentity, v, "identity") for v in form.all("identity")],
+        "victim": _fact_choice(form, "victim", VictimRelation),
+        "victim_gender": _fact_choice(form, "victim_gender", Gender),
+        "victim_age": age,
+        "victim_age_band": band,
+        "offender_gender": _fact_choice(form, "offender_gender", Gender),
+        "incident_date": incident_date(form, today=today),
+    }
+    try:
+        return CaseAttributes(**facts)
+    except InvalidValue:
+        # Which rule was broken is found by asking the domain again, not by reading its text.
+        if not _agrees(victim_age=age, victim_age_band=band):
+            raise BadInput(_AGE_NOT_IN_BAND, age=age) from None
+        if not _agrees(victim_age=age, victim_age_band=band, victim_is_minor=is_minor):
+            raise BadInput(_MINOR_DISAGREES) from None
+        raise  # another rule: its own message, rather than a wrong one
+
+
+def _agrees(**facts: Any) -> bool:
+    """Whether ``facts`` alone make valid case attributes."""
+    try:
+        CaseAttributes(**facts)
+    except InvalidValue:
+        return False
+    return True
 
 
 def parse_uuid(value: str, what: str) -> uuid.UUID:

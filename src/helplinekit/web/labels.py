@@ -11,6 +11,7 @@ from helplinekit.domain import (
     AtRiskIdentity,
     CaseStatus,
     ContactKind,
+    Gender,
     NoteSection,
     PerpetratorRelation,
     ReferralStatus,
@@ -18,6 +19,8 @@ from helplinekit.domain import (
     Role,
     Specialism,
     TaskKind,
+    VictimAgeBand,
+    VictimRelation,
 )
 from helplinekit.i18n import N_
 
@@ -88,6 +91,33 @@ IDENTITY_LABELS = {
     AtRiskIdentity.TRANS: N_("Trans person"),
     AtRiskIdentity.MINORITY: N_("Religious or ethnic minority"),
 }
+# Translators: who the victim is to the person who contacted the helpline ("the caller").
+VICTIM_LABELS = {
+    VictimRelation.SELF: N_("The caller themselves"),
+    VictimRelation.CHILD: N_("The caller's child"),
+    VictimRelation.SIBLING: N_("The caller's brother or sister"),
+    VictimRelation.PARENT: N_("The caller's parent"),
+    VictimRelation.PARTNER: N_("The caller's partner or spouse"),
+    VictimRelation.OTHER_RELATIVE: N_("Another relative of the caller"),
+    VictimRelation.FRIEND: N_("The caller's friend"),
+    VictimRelation.CLIENT: N_("Someone the caller helps (client, student, beneficiary)"),
+    VictimRelation.OTHER: N_("Someone else"),
+}
+# Translators: a person's gender, as a fact of the case (the victim's or the offender's).
+GENDER_LABELS = {
+    Gender.WOMAN: N_("Woman or girl"),
+    Gender.MAN: N_("Man or boy"),
+    Gender.NON_BINARY: N_("Non-binary"),
+    Gender.OTHER: N_("Another gender"),
+    Gender.UNDISCLOSED: N_("Not disclosed"),
+}
+AGE_BAND_LABELS = {
+    VictimAgeBand.UNDER_12: N_("Under 12"),
+    VictimAgeBand.AGE_12_13: N_("12 or 13"),
+    VictimAgeBand.AGE_14_15: N_("14 or 15"),
+    VictimAgeBand.AGE_16_17: N_("16 or 17"),
+    VictimAgeBand.ADULT: N_("18 or older"),
+}
 ROLE_LABELS = {
     Role.INTAKE: N_("Intake"),
     Role.LAWYER: N_("Lawyer"),
@@ -111,4 +141,7 @@ TEMPLATE_LABELS = {
     "ROLE": ROLE_LABELS,
     "RELATION": RELATION_LABELS,
     "IDENTITY": IDENTITY_LABELS,
+    "VICTIM": VICTIM_LABELS,
+    "GENDER": GENDER_LABELS,
+    "AGE_BAND": AGE_BAND_LABELS,
 }

@@ -27,10 +27,13 @@ from helplinekit.domain import (
 from helplinekit.i18n import N_
 from helplinekit.services import casework
 from helplinekit.web import forms
-from helplinekit.web.console.deps import CheckedForm, Staff, back_to_the_case
+from helplinekit.web.console.cases import case_page_response, local_today
+from helplinekit.web.console.deps import CheckedForm, Staff, back_to_the_case, language_of
+from helplinekit.web.console.triage_form import typed_triage
 from helplinekit.web.forms import BadInput
 from helplinekit.web.pages import path_for
 from helplinekit.web.site import SiteDep
+from helplinekit.web.text import explain
 
 __all__ = ["router"]
 
@@ -108,17 +111,37 @@ def case_reply(
 def case_triage(
     request: Request, site: SiteDep, session: Staff, form: CheckedForm, ref: str
 ) -> Response:
-    categories = [code for code in form.all("category") if code]
-    specialisms = [
-        forms.one_of(Specialism, value, "specialism") for value in form.all("specialism")
-    ]
+    try:
+        categories = [code for code in form.all("category") if code]
+        specialisms = [
+            forms.one_of(Specialism, value, "specialism") for value in form.all("specialism")
+        ]
+        attributes = (
+            forms.attributes(form, today=local_today(site))
+            if forms.flag(form, "with_attributes")
+            else None
+        )
+        risk_level = forms.choice(form, "risk", RiskLevel)
+    except BadInput as error:
+        # The case page again, with the message and the form as it was typed: nothing is
+        # stored, and nothing the staff member chose is lost.
+        language = language_of(request, session)
+        return case_page_response(
+            request,
+            site,
+            session,
+            ref,
+            status=400,
+            triage_error=explain(error, language.translations),
+            triage=typed_triage(form),
+        )
     casework.triage_case(
         site.ctx,
         session.actor,
         ref,
         categories=categories,
-        attributes=forms.attributes(form) if forms.flag(form, "with_attributes") else None,
-        risk_level=forms.choice(form, "risk", RiskLevel),
+        attributes=attributes,
+        risk_level=risk_level,
         specialisms_needed=specialisms,
     )
     return back_to_case(request, ref)

@@ -7,6 +7,8 @@ may see and do, and shows only that; the forms on it are in
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
@@ -17,24 +19,29 @@ from helplinekit.domain import (
     CaseStatus,
     ContactKind,
     Direction,
+    Gender,
     NoteSection,
     PerpetratorRelation,
     ReferralStatus,
     RiskLevel,
     Specialism,
     TaskKind,
+    VictimAgeBand,
+    VictimRelation,
     errors,
 )
 from helplinekit.i18n import N_
 from helplinekit.security.policy import AccessDenied, Action
 from helplinekit.services import case_page, casework, sessions
+from helplinekit.services.sessions import StaffSession
 from helplinekit.web import forms
 from helplinekit.web.console.deps import CheckedForm, Refusal, Staff, back_to, staff_page
+from helplinekit.web.console.triage_form import TriageFields, recorded_triage
 from helplinekit.web.forms import BadInput
 from helplinekit.web.pages import path_for
-from helplinekit.web.site import SiteDep
+from helplinekit.web.site import Site, SiteDep
 
-__all__ = ["ACCESS_DENIED", "router"]
+__all__ = ["ACCESS_DENIED", "case_page_response", "local_today", "router"]
 
 ACCESS_DENIED = N_("You do not have access to do this.")
 
@@ -79,6 +86,21 @@ def new_case(request: Request, site: SiteDep, session: Staff, form: CheckedForm)
 
 @router.get("/{ref}")
 def case_view(request: Request, site: SiteDep, session: Staff, ref: str) -> Response:
+    return case_page_response(request, site, session, ref)
+
+
+def case_page_response(
+    request: Request,
+    site: Site,
+    session: StaffSession,
+    ref: str,
+    *,
+    status: int = 200,
+    triage_error: str | None = None,
+    triage: TriageFields | None = None,
+) -> Response:
+    """The case page; after a refused triage, with ``triage_error`` (already translated) and
+    the triage form holding what was typed (``triage``) instead of what is recorded."""
     ctx = site.ctx
     try:
         page = case_page.open_case_page(ctx, session.actor, ref)
@@ -91,6 +113,7 @@ def case_view(request: Request, site: SiteDep, session: Staff, ref: str) -> Resp
         request,
         "case.html",
         session,
+        status,
         page=page,
         case=page.case,
         names=sessions.staff_names(ctx),
@@ -104,11 +127,22 @@ def case_view(request: Request, site: SiteDep, session: Staff, ref: str) -> Resp
         task_kinds=list(TaskKind),
         relations=list(PerpetratorRelation),
         identities=list(AtRiskIdentity),
+        victim_relations=list(VictimRelation),
+        genders=list(Gender),
+        age_bands=list(VictimAgeBand),
+        triage=triage if triage is not None else recorded_triage(page.case),
+        triage_error=triage_error,
         referral_moves=_referral_moves(),
         Direction=Direction,
         Action=Action,
         today=ctx.clock().date().isoformat(),
+        local_today=local_today(site).isoformat(),
     )
+
+
+def local_today(site: Site) -> date:
+    """Today where the helpline is (an incident date after it is refused)."""
+    return site.ctx.clock().astimezone(site.local_time).date()
 
 
 def _referral_moves() -> dict[ReferralStatus, tuple[ReferralStatus, ...]]:
