@@ -37,7 +37,7 @@ SOURCE = (
     "https://kenyalaw.org/kl/fileadmin/pdfdownloads/Acts/2018/"
     "ComputerMisuseandCybercrimesActNo5of2018.pdf"
 )
-ALLOWED = "{reference}, {date}, {categories}, {provisions}, {authority}"
+ALLOWED = "{reference}, {date}, {categories}, {provisions}, {authority}, {remedies}"
 FIX_URL = "give the address where anyone can read the text."
 
 

@@ -33,7 +33,14 @@ __all__ = ["COMPLAINT_PLACEHOLDERS", "check_jurisdiction"]
 
 #: The placeholders helplinekit fills in a complaint template (``services/legal.py``); any
 #: other would be left in the letter as written, e.g. ``{victim_name}``.
-COMPLAINT_PLACEHOLDERS = ("reference", "date", "categories", "provisions", "authority")
+COMPLAINT_PLACEHOLDERS = (
+    "reference",
+    "date",
+    "categories",
+    "provisions",
+    "authority",
+    "remedies",
+)
 
 _TODO = re.compile(r"\b(TODO|FIXME)\b")
 _EMERGENCY_NUMBER = re.compile(r"^\+?[0-9]+$")
@@ -101,7 +108,8 @@ def _country_problems(jurisdiction: Jurisdiction) -> list[str]:
 
 
 def _region_problems(jurisdiction: Jurisdiction) -> list[str]:
-    """Each region's code is an ISO 3166-2 subdivision of the jurisdiction's country."""
+    """Each region's code, and each code an authority or removal route serves, is an ISO
+    3166-2 subdivision of the jurisdiction's country."""
     import pycountry
 
     country = jurisdiction.country
@@ -112,21 +120,34 @@ def _region_problems(jurisdiction: Jurisdiction) -> list[str]:
     subdivisions = {s.code: s.name for s in found or ()}
     problems = []
     for region in jurisdiction.regions:
-        if region.code in subdivisions:
-            continue
-        named = [code for code, name in subdivisions.items() if name == region.name]
-        prefixed = f"{country}-{region.code}"
-        if named or prefixed in subdivisions:
-            fix = f"use {(named or [prefixed])[0]!r}"
-        elif subdivisions:
-            examples = ", ".join(sorted(subdivisions)[:3])
-            fix = f"use one of ISO 3166-2:{country}'s codes, e.g. {examples}"
-        else:
-            fix = f"ISO 3166-2 lists no subdivisions of {country}, so leave regions empty"
-        problems.append(
-            f"region {region.code!r} ({region.name}) is not an ISO 3166-2 code of {country}; {fix}."
-        )
+        if region.code not in subdivisions:
+            fix = _region_fix(region.code, region.name, country, subdivisions)
+            problems.append(
+                f"region {region.code!r} ({region.name}) is not an ISO 3166-2 code of "
+                f"{country}; {fix}."
+            )
+    served = [(f"authority {a.key}", a.regions) for a in jurisdiction.authorities]
+    served += [(f"removal route {r.key}", r.regions) for r in jurisdiction.removal_routes]
+    for label, codes in served:
+        for code in sorted(set(codes) - subdivisions.keys()):
+            fix = _region_fix(code, code, country, subdivisions)
+            problems.append(
+                f"{label} serves the region {code!r}, which is not an ISO 3166-2 code of "
+                f"{country}; {fix}, or leave regions empty for the whole country."
+            )
     return problems
+
+
+def _region_fix(code: str, name: str, country: str, subdivisions: dict[str, str]) -> str:
+    """How to write ``code`` (or the region called ``name``) as an ISO 3166-2 code."""
+    named = [known for known, known_name in subdivisions.items() if known_name == name]
+    prefixed = f"{country}-{code}"
+    if named or prefixed in subdivisions:
+        return f"use {(named or [prefixed])[0]!r}"
+    if subdivisions:
+        examples = ", ".join(sorted(subdivisions)[:3])
+        return f"use one of ISO 3166-2:{country}'s codes, e.g. {examples}"
+    return f"ISO 3166-2 lists no subdivisions of {country}, so leave regions empty"
 
 
 # -- facts and their sources --------------------------------------------------------------
@@ -254,6 +275,12 @@ def _provision_problems(jurisdiction: Jurisdiction) -> list[str]:
             problems.append(
                 f"provision {provision.key} does not say which text of the Act it cites."
             )
+        rule = provision.prosecution
+        if rule is not None and not str(rule.complainant).strip():
+            problems.append(
+                f"provision {provision.key} has a prosecution rule that does not say who must "
+                'complain; write it in plain words, e.g. "the victim or her guardian".'
+            )
         if provision.flags and not provision.flag_note.strip():
             flags = ", ".join(sorted(provision.flags))
             problems.append(
@@ -341,6 +368,10 @@ def _texts(jurisdiction: Jurisdiction) -> Iterator[tuple[str, str, object]]:
         for name in ("act", "act_version", "section", "title", "summary", "penalty"):
             yield f"provision {p.key}", name, getattr(p, name)
         yield f"provision {p.key}", "flag_note", p.flag_note
+        rule = p.prosecution
+        if rule is not None:
+            yield f"provision {p.key}", "prosecution rule's complainant", rule.complainant
+            yield f"provision {p.key}", "prosecution rule's note", rule.note
         yield f"provision {p.key}", "fact's source_note", getattr(p.fact, "source_note", "")
     for code, entry in j.mappings.items():
         # NoSpecificProvision(note="TODO: …") is the law template's draft marker: allowed.

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from helplinekit.contracts.jurisdiction import (
         NO_SPECIFIC_PROVISION,
         Authority,
+        CitationStyle,
         ComplaintTemplate,
         Confidence,
         CoverageReport,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         NoSpecificProvision,
         Provision,
         ProvisionFlag,
+        ProvisionKind,
         ProvisionRef,
         Region,
         RemovalRoute,
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from helplinekit.contracts.keys import KEY_BYTES, AuditKeyProvider, KeyProvider, KeyUnavailable
     from helplinekit.contracts.language import MESSAGE_KEYS, RTL_SCRIPTS, LanguagePack
     from helplinekit.contracts.lexicon import RISK_SIGNALS, Cue, LexiconError, Phrase, TriageLexicon
+    from helplinekit.contracts.prosecution import ProsecutionRule
 
 __all__ = [
     "BASE_CONTACT_SCHEMES",
@@ -68,6 +71,7 @@ __all__ = [
     "ChannelEventKind",
     "ChannelExample",
     "ChannelReply",
+    "CitationStyle",
     "ComplaintTemplate",
     "Confidence",
     "CoverageReport",
@@ -86,8 +90,10 @@ __all__ = [
     "OutboundMessage",
     "ParsedEvent",
     "Phrase",
+    "ProsecutionRule",
     "Provision",
     "ProvisionFlag",
+    "ProvisionKind",
     "ProvisionRef",
     "Region",
     "RemovalRoute",
@@ -109,6 +115,7 @@ _HOMES = {
     "CaseFact": "helplinekit.contracts.conditions",
     "AuditKeyProvider": "helplinekit.contracts.keys",
     "Authority": "helplinekit.contracts.jurisdiction",
+    "CitationStyle": "helplinekit.contracts.jurisdiction",
     "BASE_CONTACT_SCHEMES": "helplinekit.contracts.channel",
     "Channel": "helplinekit.contracts.channel",
     "ChannelError": "helplinekit.contracts.channel",
@@ -138,7 +145,9 @@ _HOMES = {
     "ParsedEvent": "helplinekit.contracts.channel",
     "Phrase": "helplinekit.contracts.lexicon",
     "Provision": "helplinekit.contracts.jurisdiction",
+    "ProsecutionRule": "helplinekit.contracts.prosecution",
     "ProvisionFlag": "helplinekit.contracts.jurisdiction",
+    "ProvisionKind": "helplinekit.contracts.jurisdiction",
     "ProvisionRef": "helplinekit.contracts.jurisdiction",
     "RISK_SIGNALS": "helplinekit.contracts.lexicon",
     "RTL_SCRIPTS": "helplinekit.contracts.language",

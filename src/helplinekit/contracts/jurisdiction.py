@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from attrs import field, frozen, validators
+from attrs import evolve, field, frozen, validators
 
+from helplinekit.contracts.prosecution import ProsecutionRule
 from helplinekit.domain._convert import as_frozenset, as_tuple
 from helplinekit.domain.markers import N_
 from helplinekit.domain.names import COUNTRY_CODE_RE, NAMESPACED_NAME_RE
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_SPECIFIC_PROVISION",
     "Authority",
+    "CitationStyle",
     "ComplaintTemplate",
     "Confidence",
     "CoverageReport",
@@ -33,8 +35,10 @@ __all__ = [
     "Fact",
     "Jurisdiction",
     "NoSpecificProvision",
+    "ProsecutionRule",
     "Provision",
     "ProvisionFlag",
+    "ProvisionKind",
     "ProvisionRef",
     "Region",
     "RemovalRoute",
@@ -60,6 +64,24 @@ class ProvisionFlag(enum.StrEnum):
     offender_must_be_man = "offender_must_be_man"
     minor_victim_only = "minor_victim_only"
     repealed = "repealed"
+
+
+class CitationStyle(enum.StrEnum):
+    """How a jurisdiction's laws number their parts, and so how a provision is cited."""
+
+    section = "section"  # common law: "s.24(1)(a)"
+    article = "article"  # civil law: "art. 218-C"
+
+
+#: The label before the number, per style: ``s.24``, ``art. 218-C``.
+_CITATION_LABELS = {CitationStyle.section: "s.", CitationStyle.article: "art. "}
+
+
+class ProvisionKind(enum.StrEnum):
+    """Whether a provision makes something a crime or gives the survivor another route."""
+
+    offence = "offence"  # cited in a complaint as an offence
+    remedy = "remedy"  # a takedown, protection order or civil claim: not a crime
 
 
 @frozen
@@ -106,6 +128,10 @@ def _sourced(item: object, attribute: object, fact: Fact) -> None:
         )
 
 
+def _optional_style(style: str | None) -> CitationStyle | None:
+    return None if style is None else CitationStyle(style)
+
+
 @frozen
 class Provision:
     """One section of one Act, as enacted, with its source.
@@ -127,6 +153,12 @@ class Provision:
             or 18); decided from the victim's recorded age or age band.
         replaces: keys of provisions this one replaced (a new code replacing an old one);
             the one in force on the incident date is offered, with the other named.
+        kind: an offence (the default) or a remedy (a takedown, protection or civil route
+            that is not a crime); a complaint draft cites only offences as offences.
+        prosecution: who must complain and within what time, where the law says so; None
+            when the plugin records no rule (not "anyone, any time").
+        citation_style: how it is cited; None takes its jurisdiction's ``citation_style``
+            (a provision outside a jurisdiction is cited by section).
     """
 
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
@@ -143,11 +175,25 @@ class Provision:
     flag_note: str = ""
     victim_age_under: int | None = None
     replaces: tuple[str, ...] = field(default=(), converter=as_tuple)
+    kind: ProvisionKind = field(default=ProvisionKind.offence, converter=ProvisionKind)
+    prosecution: ProsecutionRule | None = field(
+        default=None, validator=validators.optional(validators.instance_of(ProsecutionRule))
+    )
+    citation_style: CitationStyle | None = field(default=None, converter=_optional_style)
+
+    @property
+    def citation_label(self) -> str:
+        """``s.21(1)(a)`` or ``art. 218-C``: the part of the Act, as its style cites it."""
+        return _CITATION_LABELS[self.citation_style or CitationStyle.section] + self.section
 
     @property
     def citation(self) -> str:
         """``Prevention of Electronic Crimes Act (2016 as enacted) s.21(1)(a)``."""
-        return f"{self.act} ({self.act_version}) s.{self.section}"
+        return f"{self.act} ({self.act_version}) {self.citation_label}"
+
+    @property
+    def is_remedy(self) -> bool:
+        return self.kind is ProvisionKind.remedy
 
     @property
     def is_contested(self) -> bool:
@@ -202,6 +248,7 @@ class Authority:
         phone: a helpline number, if any.
         url: a portal, if any.
         fact: source and confidence (a phone number can be [U]).
+        regions: the ISO 3166-2 codes it serves (``PK-PB``); empty means the whole country.
     """
 
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
@@ -210,6 +257,7 @@ class Authority:
     fact: Fact = field(validator=_sourced)
     phone: str | None = None
     url: str | None = None
+    regions: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
 @frozen
@@ -222,6 +270,8 @@ class RemovalRoute:
         steps: what to do.
         applies_to: taxonomy codes it is for (empty means any).
         fact: source and confidence.
+        regions: the ISO 3166-2 codes where it is open (``PK-PB``); empty means the whole
+            country.
     """
 
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
@@ -229,6 +279,7 @@ class RemovalRoute:
     steps: str
     fact: Fact = field(validator=_sourced)
     applies_to: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
+    regions: frozenset[str] = field(factory=frozenset, converter=as_frozenset)
 
 
 @frozen
@@ -348,6 +399,8 @@ class Jurisdiction:
             public web form shows those that are [C] or [S] (see :class:`EmergencyNumber`).
         disclaimer: shown with every legal option.
         reviewed_on: when the plugin as a whole was last reviewed.
+        citation_style: how its laws are cited (``s.24`` or ``art. 218-C``); each provision
+            without a style of its own takes this one.
     """
 
     key: str = field(validator=validators.matches_re(NAMESPACED_NAME_RE))
@@ -366,6 +419,26 @@ class Jurisdiction:
     regions: tuple[Region, ...] = ()
     emergency_numbers: tuple[EmergencyNumber, ...] = ()
     reviewed_on: date | None = None
+    citation_style: CitationStyle = field(default=CitationStyle.section, converter=CitationStyle)
+
+    def __attrs_post_init__(self) -> None:
+        # A provision is cited the way its jurisdiction cites unless it says otherwise (a
+        # civil-law country may still cite a statute's sections).
+        provisions = tuple(
+            evolve(p, citation_style=self.citation_style)
+            if isinstance(p, Provision) and p.citation_style is None
+            else p
+            for p in self.provisions
+        )
+        object.__setattr__(self, "provisions", provisions)
+
+    def region_names(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """The names of ``codes`` in the order of :attr:`regions` (a code the jurisdiction
+        does not list is shown as the code, after them)."""
+        wanted = set(codes)
+        named = [region.name for region in self.regions if region.code in wanted]
+        listed = {region.code for region in self.regions}
+        return (*named, *sorted(wanted - listed))
 
     def provision(self, key: str) -> Provision:
         """Look up a provision by key; KeyError names the key and the plugin."""

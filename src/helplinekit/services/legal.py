@@ -24,6 +24,7 @@ from helplinekit.contracts.jurisdiction import (
     Authority,
     ComplaintTemplate,
     Jurisdiction,
+    ProvisionKind,
     RemovalRoute,
     TimeLimit,
 )
@@ -44,9 +45,11 @@ __all__ = [
     "draft_wording",
     "evaluate",
     "legal_options",
+    "long_date",
 ]
 
-#: Filled in for ``{provisions}`` when nothing surely applies, in the draft's language.
+#: Filled in for ``{provisions}`` (or ``{remedies}``) when nothing surely applies, in the
+#: draft's language.
 PROVISIONS_FOR_THE_LAWYER = N_("(to be completed by the lawyer)")
 
 #: The translations for a language tag (a language pack's ``translations``).
@@ -115,15 +118,15 @@ def _complaint(
     translate = wording.translations_for(template.language).gettext
     values = {
         "reference": case.reference,
-        "date": _long_date(wording.today or date.today(), template.language),
+        "date": long_date(wording.today or date.today(), template.language),
         "categories": _listed(
             wording.taxonomy.titles_of(case.categories, translate), template.language
         ),
-        # Only what surely applies and is not contested: a draft to an authority must not
-        # present a contested provision as settled; the lawyer adds it if they rely on it.
-        "provisions": "; ".join(
-            p.provision.citation for p in applicable if p.certain and not p.contested
-        )
+        # Only offences are cited as offences: a takedown or protection route is not a crime,
+        # and a letter that says it is misleads the authority.
+        "provisions": _cited(applicable, ProvisionKind.offence)
+        or translate(PROVISIONS_FOR_THE_LAWYER),
+        "remedies": _cited(applicable, ProvisionKind.remedy)
         or translate(PROVISIONS_FOR_THE_LAWYER),
         "authority": next(
             (a.name for a in jurisdiction.authorities if a.key == template.authority),
@@ -131,6 +134,17 @@ def _complaint(
         ),
     }
     return template.text.format_map(_Blank(values)), template.language
+
+
+def _cited(applicable: list[ApplicableProvision], kind: ProvisionKind) -> str:
+    """The citations of ``kind`` that surely apply and are not contested: a draft to an
+    authority must not present a contested provision as settled; the lawyer adds it if they
+    rely on it."""
+    return "; ".join(
+        p.provision.citation
+        for p in applicable
+        if p.provision.kind is kind and p.certain and not p.contested
+    )
 
 
 def _locale(language: str) -> Locale | None:
@@ -141,7 +155,7 @@ def _locale(language: str) -> Locale | None:
         return None
 
 
-def _long_date(day: date, language: str) -> str:
+def long_date(day: date, language: str) -> str:
     """``December 4, 2026`` or ``4 دسمبر، 2026``: the date as a letter in ``language`` writes it
     (ISO 8601, which every reader can read, for a tag CLDR does not know)."""
     locale = _locale(language)

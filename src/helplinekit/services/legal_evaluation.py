@@ -42,6 +42,8 @@ class ApplicableProvision:
         notes: why it applies, from the jurisdiction's mapping.
         replaces: provisions this one replaced, named beside it.
         replaced_by: provisions that replaced this one after the incident, named beside it.
+        complain_by: the last day to complain, from the provision's prosecution rule and the
+            case's incident date; None without either.
     """
 
     provision: Provision
@@ -50,6 +52,7 @@ class ApplicableProvision:
     notes: tuple[str, ...] = ()
     replaces: tuple[Provision, ...] = ()
     replaced_by: tuple[Provision, ...] = ()
+    complain_by: date | None = None
 
     @property
     def certain(self) -> bool:
@@ -109,6 +112,11 @@ def _outcome(case: Case, conditions: list[Condition]) -> Outcome:
     return Outcome(None, unknown) if unknown else Outcome(True)
 
 
+def _complain_by(provision: Provision, incident: date | None) -> date | None:
+    rule = provision.prosecution
+    return None if rule is None or incident is None else rule.deadline(incident)
+
+
 def evaluate(
     case: Case, jurisdiction: Jurisdiction, caller: object = None, *, today: date | None = None
 ) -> tuple[list[ApplicableProvision], list[tuple[str, str]], list[str]]:
@@ -152,6 +160,7 @@ def evaluate(
                     notes=tuple(dict.fromkeys((*previous.notes, *notes))),
                     replaces=previous.replaces,
                     replaced_by=previous.replaced_by,
+                    complain_by=previous.complain_by,
                 )
                 continue
             found[provision.key] = ApplicableProvision(
@@ -161,5 +170,6 @@ def evaluate(
                 notes=notes,
                 replaces=replaces,
                 replaced_by=replaced_by,
+                complain_by=_complain_by(provision, case.attributes.incident_date),
             )
     return list(found.values()), no_specific, unmapped

@@ -98,7 +98,10 @@ def jinja_environment(translations: gettext.NullTranslations) -> Environment:
 
     ``translated`` is for text that is data (a category's title, a legal condition) rather
     than written in the template: unlike ``_()``, which marks its result safe, it leaves the
-    text to be escaped like any other value."""
+    text to be escaped like any other value. ``long_date`` writes a date as the reader's
+    language does (``day|long_date(lang)``)."""
+    from helplinekit.services.legal import long_date
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -108,6 +111,7 @@ def jinja_environment(translations: gettext.NullTranslations) -> Environment:
     # Survivor and staff text goes through it, so a direction control shows, not acts.
     env.filters["show_controls"] = show_controls
     env.filters["translated"] = translations.gettext
+    env.filters["long_date"] = long_date
     env.globals.update(TEMPLATE_LABELS)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     return env

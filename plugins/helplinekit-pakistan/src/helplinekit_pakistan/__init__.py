@@ -43,7 +43,7 @@ __all__ = [
 
 def build() -> Jurisdiction:
     """The jurisdiction (built on demand, so loading the plugin at start-up stays cheap)."""
-    from helplinekit.contracts import Jurisdiction
+    from helplinekit.contracts import CitationStyle, Jurisdiction
 
     from helplinekit_pakistan.complaints import COMPLAINT_TEMPLATES
     from helplinekit_pakistan.emergency import EMERGENCY_NUMBERS
@@ -75,6 +75,8 @@ def build() -> Jurisdiction:
         emergency_numbers=EMERGENCY_NUMBERS,
         # No lawyer has reviewed the plugin as a whole yet.
         reviewed_on=None,
+        # Pakistani Acts are cited by section: "s.24(1)(a)".
+        citation_style=CitationStyle.section,
     )
 
 

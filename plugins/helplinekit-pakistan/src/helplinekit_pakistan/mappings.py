@@ -1,11 +1,12 @@
 """Every code of helplinekit's harassment taxonomy, mapped to Pakistani law.
 
 The mapping follows the "Pakistan mapping" column of helplinekit's domain notes (enacted
-PECA 2016 numbering). Where a provision depends on something the case may not record, the
-reference says so with ``when=`` (``{"victim_is_minor": True}``), and helplinekit shows it as
-"applies if the victim is under 18" until the fact is recorded. Two small additions to the
-notes' table, both marked in the notes below: the minor route (ss.21(2) and 22) is offered
-for sextortion as well as for shared images, and s.26A for coordinated campaigns.
+PECA 2016 numbering). The minor route (ss.21(2) and 22) needs no condition here: the
+provisions themselves are flagged ``minor_victim_only``, so helplinekit decides them from the
+victim's recorded age, age band or minor flag, and shows them as "applies if the victim is
+under 18" until one is recorded. Two small additions to the notes' table, both marked in the
+notes below: the minor route is offered for sextortion as well as for shared images, and
+s.26A for coordinated campaigns.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from helplinekit_pakistan.provisions import PECA, PPC_KEY
 
 __all__ = ["MAPPINGS"]
 
-_MINOR = {"victim_is_minor": True}
 
-
-def _peca(section: str, note: str = "", *, minor: bool = False) -> ProvisionRef:
-    return ProvisionRef(f"{PECA}.s{section.lower()}", when=_MINOR if minor else {}, note=note)
+def _peca(section: str, note: str = "") -> ProvisionRef:
+    return ProvisionRef(f"{PECA}.s{section.lower()}", note=note)
 
 
 def _ppc(section: str, note: str = "") -> ProvisionRef:
@@ -53,15 +52,15 @@ MAPPINGS: Mapping[str, tuple[ProvisionRef, ...] | NoSpecificProvision] = {
     "NCII_SHARED": (
         _peca("21_1_a", "Morphed or AI-generated images: the face put on sexual material."),
         _peca("21_1_b", "Genuine intimate images or videos shared."),
-        _peca("22", _MINOR_22, minor=True),
+        _peca("22", _MINOR_22),
     ),
     "SEXTORTION_BLACKMAIL": (
         _peca("21_1_c", "Threatening the survivor with sexual images or acts."),
         _peca("21_1_d", "Pressing the survivor into sexual acts, e.g. on camera."),
         # Not in the domain notes' table for sextortion, which offers the minor route for
         # shared images: sextortion of a child usually involves such images too.
-        _peca("21_2", _MINOR_21_2, minor=True),
-        _peca("22", _MINOR_22, minor=True),
+        _peca("21_2", _MINOR_21_2),
+        _peca("22", _MINOR_22),
         _peca("24", "Repeated threatening contact."),
         _ppc("383", "Demanding money or anything of value under threat is extortion."),
         _ppc("384", "The punishment for the extortion."),

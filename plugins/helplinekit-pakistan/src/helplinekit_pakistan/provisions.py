@@ -10,15 +10,29 @@ and the tests compare every (Act, section, title) with a table of the enacted nu
 Confidence follows helplinekit's domain notes: [C] ``confirmed``, [S] ``secondary``, [U]
 ``uncertain`` (shown as unverified). ``reviewed_on`` is set only where the text was compared
 with a stored copy; :mod:`helplinekit_pakistan.sources` says which.
+
+**Victims.** The provisions that protect only a minor (PECA ss.21(2) and 22) carry the
+``minor_victim_only`` flag, so helplinekit decides them from the victim's recorded age, age
+band or minor flag. No provision is flagged as protecting only women or as committed only
+by men: none of the sources this plugin rests on says so of any section cited here (see
+:data:`sources.GENDER_NOT_CHECKED`).
+
+**In-force dates.** None is recorded: no source the plugin rests on gives the day PECA 2016
+or its 2025 amendment came into force (see :data:`sources.COMMENCEMENT_NOT_RECORDED`), so
+every provision is offered whatever the incident date, and s.26A's summary says to check.
+
+**Prosecution rules.** None is recorded: neither helplinekit's domain notes nor the sources
+here say who must complain, or by when, for any section cited.
 """
 
 from __future__ import annotations
 
-from helplinekit.contracts import Confidence, Fact, Provision, ProvisionFlag
+from helplinekit.contracts import Confidence, Fact, Provision, ProvisionFlag, ProvisionKind
 
 from helplinekit_pakistan import sources
 
 __all__ = [
+    "MINOR_FLAG_NOTE",
     "PECA",
     "PECA_2016",
     "PECA_AS_AMENDED_2025",
@@ -50,6 +64,13 @@ _S21_PENALTY = "Up to 5 years' imprisonment or a fine up to Rs 5 million (or bot
 _S24_TITLE = "Cyber stalking"
 _S24_INTENT = "With intent to coerce, intimidate or harass, using an information system to "
 _S24_PENALTY = "Up to 3 years' imprisonment or a fine up to Rs 1 million (or both)."
+
+#: Why ss.21(2) and 22 are for minors only.
+MINOR_FLAG_NOTE = (
+    "Protects a minor only: the victim must be under 18. PECA defines a minor as a person "
+    "who has not completed eighteen years; that definition was read in the bill's text and "
+    "has not been checked against the Act."
+)
 
 S20_FLAG_NOTE = (
     "Contested. In April 2022 the Islamabad High Court held s.20 unconstitutional to the "
@@ -213,6 +234,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "penalty. Both the sub-section and its penalty are unverified.",
         "Higher than under s.21(1); the maximum is unverified.",
         Confidence.uncertain,
+        flags=frozenset({ProvisionFlag.minor_victim_only}),
+        flag_note=MINOR_FLAG_NOTE,
     ),
     _peca(
         "22",
@@ -221,6 +244,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "information system that depicts a minor in sexually explicit conduct.",
         "Up to 7 years' imprisonment or a fine up to Rs 5 million (or both).",
         Confidence.secondary,
+        flags=frozenset({ProvisionFlag.minor_victim_only}),
+        flag_note=MINOR_FLAG_NOTE,
     ),
     _peca(
         "24",
@@ -273,7 +298,8 @@ PROVISIONS: tuple[Provision, ...] = (
         summary=(
             "Disseminating false or fake information likely to cause fear, panic or unrest "
             "in the public. It protects public order, not the person targeted: it is rarely "
-            "a survivor's remedy, and a lawyer should decide."
+            "a survivor's remedy, and a lawyer should decide. Added in 2025, on a day not "
+            "recorded here: check that it was in force when the incident happened."
         ),
         penalty="Up to 3 years' imprisonment or a fine up to Rs 2 million (or both).",
         fact=Fact(
@@ -292,6 +318,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "routes).",
         "",
         Confidence.confirmed,
+        # A power to remove content, not a crime: never cited as an offence in a complaint.
+        kind=ProvisionKind.remedy,
     ),
     # -- Pakistan Penal Code, used alongside PECA -----------------------------------------
     _ppc(

@@ -117,3 +117,14 @@ PPC_292_CHECKED = (
     "OCR renders '292A' as '2924'). Later amendments were not checked, and the source_url "
     "PDF was not opened."
 )
+COMMENCEMENT_NOT_RECORDED = (
+    "No in-force date is recorded: the only PECA text found is the bill, which says only that "
+    "the Act 'shall come into force at once', and neither helplinekit's domain notes nor any "
+    "source here gives the day PECA 2016 or the PECA (Amendment) Act, 2025 came into force."
+)
+GENDER_NOT_CHECKED = (
+    "No provision is flagged as protecting only women or as committed only by men: helplinekit's "
+    "domain notes and the stored copies here say nothing of the kind for any section cited. "
+    "Penal Code s.509 in particular was not compared with the Code's text, so whether any part "
+    "of it protects only women is left for a lawyer to check rather than guessed."
+)
