@@ -223,9 +223,9 @@ def _fill(helpline, clock) -> Site:
             consent_referral=True,
         )
         helpline.assign(system, case.id, people["lawyer"].specialist.id, Specialism.LEGAL)
-        # Every category but child sexual abuse (which makes the minors' sections certain),
-        # and the age left unknown: the legal options then say "applies if …" and "no
-        # specific provision", and the plugin's code is one the law does not map.
+        # Every category but child sexual abuse, and the age left unknown: the legal options
+        # then say "applies if …" and "no specific provision", and the plugin's code is one
+        # the law does not map.
         helpline.triage_case(
             lawyer,
             case.id,
