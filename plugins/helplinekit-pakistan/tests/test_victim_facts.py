@@ -17,6 +17,8 @@ from helplinekit_pakistan.provisions import MINOR_FLAG_NOTE
 PECA = "Prevention of Electronic Crimes Act, 2016"
 PPC = "Pakistan Penal Code (Act XLV of 1860)"
 MINORS_ONLY = {"pakistan.peca2016.s21_2", "pakistan.peca2016.s22"}
+#: The Penal Code's child offences: an adult is never offered them; their age is unchecked.
+CHILD_OFFENCES = {"pakistan.ppc.s292a", "pakistan.ppc.s292b", "pakistan.ppc.s292c"}
 GENDERED = {ProvisionFlag.victim_must_be_woman, ProvisionFlag.offender_must_be_man}
 
 
@@ -43,9 +45,11 @@ def sections(applicable, act: str = PECA) -> dict[str, object]:
 
 def test_only_the_minor_offences_are_flagged_minors_only(pakistan) -> None:
     flagged = {p.key for p in pakistan.provisions if ProvisionFlag.minor_victim_only in p.flags}
-    assert flagged == MINORS_ONLY
-    for key in flagged:
+    assert flagged == MINORS_ONLY | CHILD_OFFENCES
+    for key in MINORS_ONLY:
         assert pakistan.provision(key).flag_note == MINOR_FLAG_NOTE
+    for key in CHILD_OFFENCES:
+        assert "was not checked" in pakistan.provision(key).flag_note
     assert "under 18" in MINOR_FLAG_NOTE and "bill" in MINOR_FLAG_NOTE
 
 
@@ -82,9 +86,12 @@ def test_a_child_victim_makes_them_certain(pakistan, child) -> None:
 def test_child_sexual_abuse_without_an_age_shows_them_as_applies_if(pakistan) -> None:
     peca = sections(evaluate(case("CHILD_SEXUAL_ABUSE"), pakistan)[0])
     assert peca["22"].applies_if == ("the victim is under 18",)
-    # The Penal Code's child offences are not flagged: the Gazette copy checked does not say
-    # what age "child" means, so nothing decides them from the victim's age.
-    assert {"292A", "292B", "292C"} <= set(
+    # The Penal Code's child offences protect a child: never offered to an adult victim,
+    # and "applies if the victim is under 18" while no age is recorded (the flag's note says
+    # the Code's own age for "child" is unchecked).
+    ppc = sections(evaluate(case("CHILD_SEXUAL_ABUSE"), pakistan)[0], PPC)
+    assert ppc["292A"].applies_if == ("the victim is under 18",)
+    assert not {"292A", "292B", "292C"} & set(
         sections(evaluate(case("CHILD_SEXUAL_ABUSE", victim_age=30), pakistan)[0], PPC)
     )
 
@@ -152,3 +159,23 @@ def test_the_draft_cites_only_offences(pakistan) -> None:
 
 def test_no_prosecution_rule_is_recorded_without_a_source(pakistan) -> None:
     assert [p.key for p in pakistan.provisions if p.prosecution is not None] == []
+
+
+def test_the_penal_code_s_child_offences_are_never_offered_to_an_adult_victim() -> None:
+    from helplinekit.domain import Caller, Case, CaseAttributes
+    from helplinekit.services.legal import evaluate
+
+    from helplinekit_pakistan import build
+
+    def offered(**facts) -> set[str]:
+        case = Case(
+            reference="HL-2026-000001",
+            caller_id=Caller().id,
+            categories=("CHILD_SEXUAL_ABUSE",),
+            attributes=CaseAttributes(**facts),
+        )
+        return {p.provision.section for p in evaluate(case, build())[0]}
+
+    assert not {"292A", "292B", "292C"} & offered(victim_age=30)
+    assert {"292A", "292B", "292C"} <= offered(victim_age=12)
+    assert {"292A", "292B", "292C"} <= offered()  # age not recorded: "applies if…"

@@ -11,11 +11,11 @@ Confidence follows helplinekit's domain notes: [C] ``confirmed``, [S] ``secondar
 ``uncertain`` (shown as unverified). ``reviewed_on`` is set only where the text was compared
 with a stored copy; :mod:`helplinekit_pakistan.sources` says which.
 
-**Victims.** The provisions that protect only a minor (PECA ss.21(2) and 22) carry the
-``minor_victim_only`` flag, so helplinekit decides them from the victim's recorded age, age
-band or minor flag. No provision is flagged as protecting only women or as committed only
-by men: none of the sources this plugin rests on says so of any section cited here (see
-:data:`sources.GENDER_NOT_CHECKED`).
+**Victims.** The provisions that protect only a minor (PECA ss.21(2) and 22, and the Penal
+Code's child offences, ss.292A-C) carry the ``minor_victim_only`` flag, so helplinekit
+decides them from the victim's recorded age, age band or minor flag. No provision is
+flagged as protecting only women or as committed only by men: none of the sources this
+plugin rests on says so of any section cited here (see :data:`sources.GENDER_NOT_CHECKED`).
 
 **In-force dates.** None is recorded: no source the plugin rests on gives the day PECA 2016
 or its 2025 amendment came into force (see :data:`sources.COMMENCEMENT_NOT_RECORDED`), so
@@ -72,6 +72,16 @@ MINOR_FLAG_NOTE = (
     "has not been checked against the Act."
 )
 
+#: The child offences the Penal Code gained in 2016 protect a child only; the age below which
+#: it counts a person as a child is not in the stored copy this plugin rests on (14, 16 and 18
+#: were argued over when the bill passed), so only an adult victim is ruled out.
+CHILD_FLAG_NOTE = (
+    "Offences against a child: an adult victim is never offered them. The age below which "
+    "the Code counts a person as a child was not checked against the enacted text (14, 16 "
+    "and 18 were debated when the 2016 amendment passed): for a victim under 18, a lawyer "
+    "confirms the age that applies."
+)
+
 S20_FLAG_NOTE = (
     "Contested. In April 2022 the Islamabad High Court held s.20 unconstitutional to the "
     "extent that it criminalises defamation; no detailed judgment followed, and complaints "
@@ -114,8 +124,12 @@ def _ppc(
     *,
     checked: bool = False,
     penalty: str = "Not recorded here yet: check the Code.",
+    flags: frozenset[ProvisionFlag] = frozenset(),
+    flag_note: str = "",
 ) -> Provision:
     return Provision(
+        flags=flags,
+        flag_note=flag_note,
         key=f"{PPC_KEY}.s{section.lower()}",
         act=PPC,
         act_version=PPC_AS_INSERTED_2016 if checked else PPC_AS_IN_FORCE,
@@ -329,6 +343,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "child to obscene or sexually explicit material, including computer-generated "
         "images, or attempting to.",
         checked=True,
+        flags=frozenset({ProvisionFlag.minor_victim_only}),
+        flag_note=CHILD_FLAG_NOTE,
         penalty=(
             "1 to 7 years' imprisonment, or a fine of Rs 100,000 to Rs 500,000, or both "
             "(as inserted in 2016)."
@@ -342,6 +358,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "modified images), and preparing, possessing or distributing such data. Punished "
         "under s.292C.",
         checked=True,
+        flags=frozenset({ProvisionFlag.minor_victim_only}),
+        flag_note=CHILD_FLAG_NOTE,
         penalty="Punished under s.292C.",
     ),
     _ppc(
@@ -349,6 +367,8 @@ PROVISIONS: tuple[Provision, ...] = (
         "Punishment for child pornography",
         "The punishment for the offence of child pornography defined in s.292B.",
         checked=True,
+        flags=frozenset({ProvisionFlag.minor_victim_only}),
+        flag_note=CHILD_FLAG_NOTE,
         penalty=(
             "2 to 7 years' imprisonment, or a fine of Rs 200,000 to Rs 700,000, or both "
             "(as inserted in 2016)."
