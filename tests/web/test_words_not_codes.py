@@ -496,3 +496,21 @@ def test_a_refused_referral_explains_itself_in_urdu_without_an_id(site) -> None:
     text = visible_text(refused.text)
     assert "متاثرہ فرد کی ریفرل پر درج شدہ رضامندی ضروری ہے" in text
     assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text) is None  # no internal id
+
+
+@pytest.mark.parametrize(
+    ("language", "taken_down", "evidence"),
+    [
+        ("en", "Getting it taken down", "Evidence to keep first"),
+        ("ur", "مواد ہٹوانے کے طریقے", "سب سے پہلے محفوظ کرنے والے ثبوت"),
+    ],
+)
+def test_the_legal_options_list_removal_routes_and_evidence_to_keep(
+    site, language, taken_down, evidence
+) -> None:
+    # A survivor's first questions: how to get it taken down, and what to keep before that.
+    page = _pages(site, language)["case page, lawyer"]
+    legal = visible_text(page.split('id="legal"')[1].split("</section>")[0])
+    assert taken_down in legal and evidence in legal
+    assert "Apply for removal of unlawful content (PTA, Rules 2021)" in legal
+    assert "Before anything is reported, blocked or taken down, keep evidence" in legal
