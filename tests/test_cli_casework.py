@@ -104,6 +104,10 @@ def test_simulate_then_list_and_show_as_staff(cli) -> None:
     # The supervisor sees the case and its assignments, not its messages.
     listing = cli.json_as("sup@h.org", "cases", "list")
     assert listing["total"] == 1 and listing["cases"][0]["reference"] == reference
+    assert listing["cases"][0]["risk"] == "medium"  # --json keeps the values, for scripts
+    table = cli.as_staff("sup@h.org", "cases", "list")
+    assert "Medium risk" in table and "Triaged" in table  # a person reads words
+    assert " medium " not in table and " triaged " not in table
     shown = cli.as_staff("sup@h.org", "cases", "show", reference)
     assert "not shown (your role does not read this case's messages)" in shown
     assert "blackmailing" not in shown

@@ -96,13 +96,19 @@ def list_(
     if not rows:
         click.echo("No cases to show.")
         return
+    from helplinekit.web import labels
+
     click.echo(
-        f"{'REFERENCE':<16} {'STATUS':<18} {'RISK':<8} {'ASSIGNED':<8} OPENED            CATEGORIES"
+        f"{'REFERENCE':<16} {'STATUS':<24} {'RISK':<18} {'ASSIGNED':<8} OPENED            "
+        "CATEGORIES"
     )
-    for row in rows:
-        flag = " (needs manual triage)" if row["manual_triage"] else ""
+    for case, row in zip(page.cases, rows, strict=True):
+        # Words, not stored values (``--json`` keeps the values for scripts).
+        status = labels.STATUS_LABELS[case.status]
+        risk = labels.RISK_LABELS[case.risk_level]
+        flag = " (needs triage by a person)" if row["manual_triage"] else ""
         click.echo(
-            f"{row['reference']:<16} {row['status']:<18} {row['risk']:<8} {row['assigned']:<8} "
+            f"{row['reference']:<16} {status:<24} {risk:<18} {row['assigned']:<8} "
             f"{row['opened']:<17} {', '.join(taxonomy.titles_of(row['categories'])) or '-'}{flag}"
         )
     shown = f"{offset + 1}–{offset + len(rows)}"
