@@ -18,7 +18,6 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 
 from helplinekit.contracts.jurisdiction import (
@@ -28,6 +27,7 @@ from helplinekit.contracts.jurisdiction import (
     Jurisdiction,
     NoSpecificProvision,
 )
+from helplinekit.domain import CaseAttributes, Gender
 
 __all__ = ["COMPLAINT_PLACEHOLDERS", "check_jurisdiction"]
 
@@ -419,10 +419,16 @@ def _todo_problems(jurisdiction: Jurisdiction) -> list[str]:
 
 
 #: For each limiting flag, facts that rule the provision out, and what the kit says then.
-_RULED_OUT: dict[str, tuple[dict[str, Any], str]] = {
-    "minor_victim_only": ({"victim_age": 30}, "an adult victim"),
-    "victim_must_be_woman": ({"victim_gender": "man"}, "a victim recorded as a man"),
-    "offender_must_be_man": ({"offender_gender": "woman"}, "an offender recorded as a woman"),
+_RULED_OUT: dict[str, tuple[CaseAttributes, str]] = {
+    "minor_victim_only": (CaseAttributes(victim_age=30), "an adult victim"),
+    "victim_must_be_woman": (
+        CaseAttributes(victim_gender=Gender.MAN),
+        "a victim recorded as a man",
+    ),
+    "offender_must_be_man": (
+        CaseAttributes(offender_gender=Gender.WOMAN),
+        "an offender recorded as a woman",
+    ),
 }
 
 
@@ -430,7 +436,7 @@ def _flag_behaviour_problems(jurisdiction: Jurisdiction) -> list[str]:
     """Run the legal options on cases whose facts each limiting flag rules out: a flagged
     provision must never be offered to them (an adult victim told a child-abuse provision
     applies would be misled)."""
-    from helplinekit.domain import Caller, Case, CaseAttributes, Gender
+    from helplinekit.domain import Caller, Case
     from helplinekit.services.legal_evaluation import evaluate
 
     problems = []
@@ -442,15 +448,11 @@ def _flag_behaviour_problems(jurisdiction: Jurisdiction) -> list[str]:
         )
         for flag in sorted(str(flag) for flag in provision.flags if str(flag) in _RULED_OUT):
             facts, who = _RULED_OUT[flag]
-            values: dict[str, Any] = {
-                name: Gender(value) if name.endswith("gender") else value
-                for name, value in facts.items()
-            }
             case = Case(
                 reference="HL-2026-000001",
                 caller_id=Caller().id,
                 categories=codes,
-                attributes=CaseAttributes(**values),
+                attributes=facts,
             )
             offered = {p.provision.key for p in evaluate(case, jurisdiction)[0]}
             if provision.key in offered:

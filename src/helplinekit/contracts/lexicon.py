@@ -167,7 +167,11 @@ class TriageLexicon:
         """The cues ``text`` matches, in the lexicon's order."""
         from helplinekit.i18n.text import normalise
 
-        normalised = normalise(text)
+        return self.find_normalised(normalise(text))
+
+    def find_normalised(self, normalised: str) -> list[CueMatch]:
+        """The cues matched by text already passed through ``normalise`` (so several
+        lexicons reading one message normalise it once)."""
         found = []
         for cue in self.cues:
             phrase = cue.first_match(normalised)

@@ -16,7 +16,7 @@ from attrs import frozen
 from helplinekit.contracts.lexicon import CueMatch, TriageLexicon
 from helplinekit.contracts.triage import RiskSignal
 from helplinekit.domain import Case, CaseStatus, Specialism, max_risk
-from helplinekit.i18n.text import letter_scripts
+from helplinekit.i18n.text import letter_scripts, normalise
 from helplinekit.services.context import ServiceContext
 
 __all__ = [
@@ -80,7 +80,8 @@ def enabled_lexicons(ctx: ServiceContext) -> tuple[TriageLexicon, ...]:
 
 def read_text(lexicons: Sequence[TriageLexicon], text: str) -> LexiconReading:
     """Read ``text`` with ``lexicons``."""
-    matches = [match for lexicon in lexicons for match in lexicon.find(text)]
+    normalised = normalise(text)
+    matches = [match for lexicon in lexicons for match in lexicon.find_normalised(normalised)]
     return LexiconReading(
         matches=tuple(matches),
         uncovered_scripts=_uncovered(text, {lexicon.script for lexicon in lexicons}),
